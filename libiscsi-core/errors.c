@@ -76,7 +76,14 @@ void ll_error_prefix(struct ll_error *e, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	/* Truncation is acceptable: the message is for humans. */
+	size_t pl = strnlen(prefix, sizeof(e->msg) - 1);
+	memcpy(e->msg, prefix, pl);
+	if (pl + 2 < sizeof(e->msg)) {
+		memcpy(e->msg + pl, ": ", 2);
+		pl += 2;
+	}
+	str_copy(e->msg + pl, sizeof(e->msg) - pl, old);
 }
 
 void ll_error_clear(struct ll_error *e)

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* daemon.c: routes decoded iscsiadm requests to their handlers. */
+#include <stddef.h>
+
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "libiscsi-core/util.h"
+
+typedef void (*handler_fn)(struct daemon *d, struct request *req);
+
+static void handle_ping(struct daemon *d, struct request *req)
+{
+	request_ok(req);
+}
+
+static int on_stop_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	sd_event_exit(d->event, 0);
+	return 0;
+}
+
+static void handle_stop(struct daemon *d, struct request *req)
+{
+	log_info("stopping on request (iscsiadm -k 0); kernel sessions stay as they are");
+	request_ok(req);
+	d->stopping = true;
+	/* Leave the loop a moment later so the reply reaches the client. */
+	sd_event_add_time_relative(d->event, NULL, CLOCK_MONOTONIC, 100 * 1000, 0,
+				   on_stop_timer, d);
+}
+
+static const handler_fn handlers[IPC_TYPE_MAX_] = {
+	[IPC_PING] = handle_ping,
+	[IPC_STOP] = handle_stop,
+};
+
+void daemon_handle_request(void *userdata, struct request *req)
+{
+	struct daemon *d = userdata;
+	uint16_t type = req->msg.type;
+
+	if (d->stopping) {
+		request_fail(req, ISCSI_ERR_AGAIN, "iscsid is stopping");
+		return;
+	}
+	if (type >= ARRAY_SIZE(handlers) || !handlers[type]) {
+		request_fail(req, ISCSI_ERR_INVALID_MGMT_REQ,
+			     "iscsid does not know request type %u (%s)", type, ipc_type_str(type));
+		return;
+	}
+	handlers[type](d, req);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daemon.h: the state iscsid's handlers share (one per process, owned by
+ * main()) and the request dispatcher.
+ */
+#ifndef ISCSID_DAEMON_H
+#define ISCSID_DAEMON_H
+
+#include <stdbool.h>
+#include <systemd/sd-event.h>
+
+#include "iscsid/control.h"
+
+struct discovery;
+
+struct daemon {
+	sd_event *event;
+	struct control *control;
+	struct discovery *discoveries;  /* in flight */
+	unsigned ndiscoveries;
+	bool stopping;
+};
+
+/* request_handler_t for control_new(): routes a request by type. */
+void daemon_handle_request(void *userdata, struct request *req);
+
+#endif

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <systemd/sd-journal.h>
+
+#include "iscsid/log.h"
+
+/* The daemon's logging settings: process-wide by nature, set once in main(). */
+static int debug_level;
+static int use_stderr = 1;
+
+void log_setup(int level, int to_stderr)
+{
+	debug_level = level;
+	use_stderr = to_stderr;
+}
+
+int log_debug_level(void)
+{
+	return debug_level;
+}
+
+static const char *prio_word(int prio)
+{
+	switch (prio) {
+	case LOG_ERR:
+		return "error: ";
+	case LOG_WARNING:
+		return "warning: ";
+	case LOG_DEBUG:
+		return "debug: ";
+	default:
+		return "";
+	}
+}
+
+void log_msg(int prio, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (use_stderr)
+		fprintf(stderr, "iscsid: %s%s\n", prio_word(prio), line);
+	else
+		sd_journal_print(prio, "%s", line);
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * main.c: iscsid's lifecycle: parse arguments, daemonize unless -f, set up
+ * the event loop and the control socket, notify systemd, run, clean up.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "iscsid/control.h"
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "libiscsi-core/errors.h"
+
+struct options {
+	bool foreground;
+	int debug;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: iscsid [OPTION]\n"
+		"\n"
+		"  -f, --foreground        stay in the foreground (log to stderr)\n"
+		"  -d, --debug=N           debug level 0..8\n"
+		"  -h, --help              show this help\n"
+		"  -v, --version           show the version\n"
+		"\n"
+		"Control socket: $ISCSID_SOCKET, default %s\n"
+		"Configuration and node database: $ISCSI_CONFIG_DIR, default %s\n",
+		DEFAULT_ISCSID_SOCKET, DEFAULT_CONFIG_DIR);
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "debug", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "fd:hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'd': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 0 || v > 8) {
+				fprintf(stderr, "iscsid: invalid debug level '%s' (0..8)\n", optarg);
+				return ISCSI_ERR_INVAL;
+			}
+			o->debug = (int)v;
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			printf("iscsid version %s (lunlink %s)\n", OPEN_ISCSI_COMPAT_VERSION,
+			       LUNLINK_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return ISCSI_ERR_INVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "iscsid: unexpected argument '%s'\n", argv[optind]);
+		return ISCSI_ERR_INVAL;
+	}
+	return -1;
+}
+
+/*
+ * Fork into the background.  The parent waits on a pipe until the child
+ * is ready (socket listening) so that "iscsid; iscsiadm ..." works.
+ * Returns in the child with *ready_fd set; the parent exits.
+ */
+static void daemonize(int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+	char status = 1;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		perror("iscsid: pipe");
+		exit(ISCSI_ERR);
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("iscsid: fork");
+		exit(ISCSI_ERR);
+	}
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &status, 1) != 1)
+			status = ISCSI_ERR;
+		exit(status);
+	}
+	close(p[0]);
+	setsid();
+	if (chdir("/") < 0)
+		exit(ISCSI_ERR);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+	*ready_fd = p[1];
+}
+
+static void report_ready(int *ready_fd, char status)
+{
+	if (*ready_fd < 0)
+		return;
+	if (write(*ready_fd, &status, 1) != 1) {
+		/* parent gone: nothing to tell */
+	}
+	close(*ready_fd);
+	*ready_fd = -1;
+}
+
+static int run(struct daemon *d, int *ready_fd)
+{
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = sd_event_default(&d->event);
+	if (r < 0)
+		return r;
+	sd_event_add_signal(d->event, NULL, SIGTERM, NULL, NULL);
+	sd_event_add_signal(d->event, NULL, SIGINT, NULL, NULL);
+	r = control_new(&d->control, d->event, daemon_handle_request, d);
+	if (r < 0)
+		return r;
+	log_info("listening on %s", control_socket_path(d->control));
+	sd_notify(0, "READY=1\nSTATUS=Ready to process requests");
+	report_ready(ready_fd, 0);
+	r = sd_event_loop(d->event);
+	sd_notify(0, "STOPPING=1");
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct daemon d = { 0 };
+	int ready_fd = -1;
+	int r;
+
+	r = parse_args(argc, argv, &o);
+	if (r >= 0)
+		return r;
+	umask(0077);
+	if (geteuid() != 0)
+		fprintf(stderr, "iscsid: warning: not running as root; kernel sessions will fail\n");
+	if (!o.foreground)
+		daemonize(&ready_fd);
+	log_setup(o.debug, o.foreground);
+
+	r = run(&d, &ready_fd);
+	if (r < 0)
+		log_err("exiting: %s", strerror(-r));
+	report_ready(&ready_fd, ISCSI_ERR);
+	control_free(d.control);
+	sd_event_unref(d.event);
+	return r < 0 ? ISCSI_ERR : 0;
+}

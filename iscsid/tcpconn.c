@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tcpconn.c: non-blocking TCP connection carrying iSCSI PDUs (see tcpconn.h). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iscsid/tcpconn.h"
+#include "libiscsi-core/pdu.h"
+#include "libiscsi-core/util.h"
+
+struct tcpconn {
+	int fd;
+	sd_event_source *io;
+	const struct tcpconn_ops *ops;
+	void *userdata;
+	bool connecting;
+	uint32_t max_data;
+	struct ll_error err;  /* why a received PDU was refused */
+	/* receive: header first, then the rest of the PDU */
+	uint8_t *rbuf;
+	size_t rlen, rwant;
+	/* send queue: one growing buffer is enough for login-sized traffic */
+	uint8_t *sbuf;
+	size_t slen, soff;
+};
+
+static void update_events(struct tcpconn *c)
+{
+	uint32_t ev = EPOLLIN;
+
+	if (c->connecting || c->soff < c->slen)
+		ev |= EPOLLOUT;
+	if (c->connecting)
+		ev = EPOLLOUT;
+	sd_event_source_set_io_events(c->io, ev);
+}
+
+static int do_send(struct tcpconn *c)
+{
+	while (c->soff < c->slen) {
+		ssize_t n = send(c->fd, c->sbuf + c->soff, c->slen - c->soff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			return -errno;
+		}
+		c->soff += (size_t)n;
+	}
+	if (c->soff == c->slen) {
+		secure_zero(c->sbuf, c->slen);
+		c->soff = c->slen = 0;
+	}
+	return 0;
+}
+
+/* Returns 1 when a PDU is complete in rbuf, 0 for more, <0 on error. */
+static int do_recv(struct tcpconn *c)
+{
+	for (;;) {
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rwant - c->rlen, MSG_DONTWAIT);
+
+		if (n < 0)
+			return (errno == EAGAIN || errno == EINTR) ? 0 : -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		c->rlen += (size_t)n;
+		if (c->rlen < c->rwant)
+			continue;
+		if (c->rwant == PDU_BHS_LEN) {
+			size_t total;
+			int r = pdu_total_len(c->rbuf, c->max_data, &total, &c->err);
+			uint8_t *nb;
+
+			if (r < 0)
+				return -EBADMSG;
+			if (total == PDU_BHS_LEN)
+				return 1;
+			nb = realloc(c->rbuf, total);
+			if (!nb)
+				return -ENOMEM;
+			c->rbuf = nb;
+			c->rwant = total;
+			continue;
+		}
+		return 1;
+	}
+}
+
+static void reset_rx(struct tcpconn *c)
+{
+	c->rlen = 0;
+	c->rwant = PDU_BHS_LEN;
+}
+
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct tcpconn *c = userdata;
+	int r;
+
+	if (c->connecting) {
+		int err = 0;
+		socklen_t len = sizeof(err);
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err) {
+			c->ops->error(c->userdata, -err, "connect");
+			return 0;
+		}
+		c->connecting = false;
+		update_events(c);
+		c->ops->connected(c->userdata);
+		return 0;
+	}
+	if (revents & EPOLLOUT) {
+		r = do_send(c);
+		if (r < 0) {
+			c->ops->error(c->userdata, r, "send");
+			return 0;
+		}
+		update_events(c);
+	}
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		r = do_recv(c);
+		if (r < 0) {
+			c->ops->error(c->userdata, r, r == -EBADMSG ? "pdu" : "receive");
+			return 0;
+		}
+		if (r == 1) {
+			size_t len = c->rlen;
+
+			reset_rx(c);
+			/* The callback may free c; it gets a buffer it does not own. */
+			uint8_t *pdu = c->rbuf;
+
+			c->rbuf = malloc(PDU_BHS_LEN);
+			if (!c->rbuf) {
+				c->rbuf = pdu;
+				c->ops->error(c->userdata, -ENOMEM, "receive");
+				return 0;
+			}
+			c->ops->pdu(c->userdata, pdu, len);
+			secure_zero(pdu, len);
+			free(pdu);
+		}
+	}
+	return 0;
+}
+
+int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *addr,
+		socklen_t addrlen, const struct tcpconn_ops *ops, void *userdata)
+{
+	struct tcpconn *c = calloc(1, sizeof(*c));
+	int one = 1, r;
+
+	if (!c)
+		return -ENOMEM;
+	c->ops = ops;
+	c->userdata = userdata;
+	c->max_data = 8192;
+	c->rbuf = malloc(PDU_BHS_LEN);
+	reset_rx(c);
+	c->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (c->fd < 0 || !c->rbuf) {
+		r = c->fd < 0 ? -errno : -ENOMEM;
+		tcpconn_free(c);
+		return r;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(c->fd, addr, addrlen) < 0 && errno != EINPROGRESS) {
+		r = -errno;
+		tcpconn_free(c);
+		return r;
+	}
+	c->connecting = true;
+	r = sd_event_add_io(event, &c->io, c->fd, EPOLLOUT, on_io, c);
+	if (r < 0) {
+		tcpconn_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+void tcpconn_set_max_data(struct tcpconn *c, uint32_t max)
+{
+	c->max_data = max;
+}
+
+int tcpconn_send(struct tcpconn *c, const uint8_t *buf, size_t len)
+{
+	uint8_t *nb;
+
+	if (c->fd < 0)
+		return -ENOTCONN;
+	nb = realloc(c->sbuf, c->slen + len);
+	if (!nb)
+		return -ENOMEM;
+	c->sbuf = nb;
+	memcpy(c->sbuf + c->slen, buf, len);
+	c->slen += len;
+	if (!c->connecting) {
+		int r = do_send(c);
+
+		if (r < 0)
+			return r;
+	}
+	update_events(c);
+	return 0;
+}
+
+int tcpconn_take_fd(struct tcpconn *c)
+{
+	c->io = sd_event_source_disable_unref(c->io);
+	return TAKE_FD(c->fd);
+}
+
+void tcpconn_free(struct tcpconn *c)
+{
+	if (!c)
+		return;
+	sd_event_source_disable_unref(c->io);
+	if (c->fd >= 0) {
+		/* Abortive close: a dead login must not linger in TIME_WAIT/FIN. */
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(c->fd);
+	}
+	if (c->sbuf)
+		secure_zero(c->sbuf, c->slen);
+	free(c->sbuf);
+	free(c->rbuf);
+	free(c);
+}
+
+const char *tcpconn_error_msg(const struct tcpconn *c)
+{
+	return c->err.msg;
+}

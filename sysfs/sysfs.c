@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sysfs.c: reading iSCSI sessions, connections, hosts and LUNs (see sysfs.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libiscsi-core/util.h"
+#include "sysfs/sysfs.h"
+
+int sysfs_read(const char *root, const char *path, char *buf, size_t len)
+{
+	char full[4096];
+	ssize_t n;
+	int fd;
+
+	if (len == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s", root, path) >= sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		buf[0] = '\0';
+		return -e;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+int sysfs_write(const char *root, const char *path, const char *value)
+{
+	char full[4096];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s", root, path) >= sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, len);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static void read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
+{
+	char path[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (sysfs_read(root, path, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+/* Numbers: "" or unparsable reads as -1 (the kernel hides what it lacks). */
+static long to_long(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	return v;
+}
+
+static long read_long(const char *root, const char *dir, const char *attr)
+{
+	char buf[64];
+
+	read_str(root, buf, sizeof(buf), "%s/%s", dir, attr);
+	return to_long(buf);
+}
+
+static int read_bool(const char *root, const char *dir, const char *attr)
+{
+	long v = read_long(root, dir, attr);
+
+	return v < 0 ? -1 : v != 0;
+}
+
+static void read_conn(const char *root, unsigned sid, struct sysfs_conn *c)
+{
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "class/iscsi_connection/connection%u:0", sid);
+	read_str(root, c->address, sizeof(c->address), "%s/address", dir);
+	read_str(root, c->persistent_address, sizeof(c->persistent_address),
+		 "%s/persistent_address", dir);
+	c->port = (int)read_long(root, dir, "port");
+	c->persistent_port = (int)read_long(root, dir, "persistent_port");
+	read_str(root, c->state, sizeof(c->state), "%s/state", dir);
+	read_str(root, c->header_digest, sizeof(c->header_digest), "%s/header_digest", dir);
+	read_str(root, c->data_digest, sizeof(c->data_digest), "%s/data_digest", dir);
+	c->max_recv_dlength = read_long(root, dir, "max_recv_dlength");
+	c->max_xmit_dlength = read_long(root, dir, "max_xmit_dlength");
+	c->exp_statsn = read_long(root, dir, "exp_statsn");
+	c->ping_tmo = read_long(root, dir, "ping_tmo");
+	c->recv_tmo = read_long(root, dir, "recv_tmo");
+}
+
+/* The SCSI host of a session: the "hostH" component of its device path. */
+static int find_host(const char *root, unsigned sid, unsigned *host_no)
+{
+	char link[512], *real;
+	const char *p;
+	int r = -ENOENT;
+
+	snprintf(link, sizeof(link), "%s/class/iscsi_session/session%u/device", root, sid);
+	real = realpath(link, NULL);
+	if (!real)
+		return -errno;
+	for (p = strstr(real, "/host"); p; p = strstr(p + 1, "/host")) {
+		char slash;
+
+		if (sscanf(p, "/host%u%c", host_no, &slash) == 2 && slash == '/') {
+			r = 0;
+			break;
+		}
+	}
+	free(real);
+	return r;
+}
+
+static int cmp_lun(const void *a, const void *b)
+{
+	const struct sysfs_lun *x = a, *y = b;
+
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return x->lun < y->lun ? -1 : (x->lun > y->lun);
+}
+
+static void read_lun_disk(const char *root, const char *lundir, struct sysfs_lun *l)
+{
+	char path[1024];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s/block", root, lundir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] != '.') {
+			str_copy(l->disk, sizeof(l->disk), de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+}
+
+static int add_lun(struct sysfs_session *s, const char *root, const char *tdir,
+		   const char *name)
+{
+	struct sysfs_lun l = { 0 }, *nl;
+	char lundir[768], buf[32];
+
+	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
+		return 0;
+	snprintf(lundir, sizeof(lundir), "%s/%s", tdir, name);
+	read_str(root, l.state, sizeof(l.state), "%s/state", lundir);
+	read_str(root, buf, sizeof(buf), "%s/type", lundir);
+	l.type = (int)to_long(buf);
+	read_lun_disk(root, lundir, &l);
+	nl = realloc(s->luns, (s->nluns + 1) * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	s->luns = nl;
+	s->luns[s->nluns++] = l;
+	return 0;
+}
+
+static int read_luns(const char *root, struct sysfs_session *s)
+{
+	char sdir[256], path[1024];
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	snprintf(sdir, sizeof(sdir), "class/iscsi_session/session%u/device", s->sid);
+	snprintf(path, sizeof(path), "%s/%s", root, sdir);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (r == 0 && (de = readdir(d))) {
+		char tdir[512], tpath[1024];
+		struct dirent *le;
+		DIR *td;
+
+		if (strncmp(de->d_name, "target", 6) != 0)
+			continue;
+		snprintf(tdir, sizeof(tdir), "%s/%s", sdir, de->d_name);
+		snprintf(tpath, sizeof(tpath), "%s/%s", root, tdir);
+		td = opendir(tpath);
+		if (!td)
+			continue;
+		while (r == 0 && (le = readdir(td)))
+			r = add_lun(s, root, tdir, le->d_name);
+		closedir(td);
+	}
+	closedir(d);
+	if (s->nluns > 1)
+		qsort(s->luns, s->nluns, sizeof(*s->luns), cmp_lun);
+	return r;
+}
+
+static void read_host(const char *root, struct sysfs_session *s)
+{
+	char proc[64];
+
+	s->has_host = find_host(root, s->sid, &s->host_no) == 0;
+	if (!s->has_host)
+		return;
+	read_str(root, s->host_state, sizeof(s->host_state), "class/scsi_host/host%u/state",
+		 s->host_no);
+	read_str(root, proc, sizeof(proc), "class/scsi_host/host%u/proc_name", s->host_no);
+	/* The transport's name is the driver name without "iscsi_" (iscsi_tcp -> tcp). */
+	str_copy(s->transport, sizeof(s->transport),
+		 strncmp(proc, "iscsi_", 6) == 0 ? proc + 6 : (proc[0] ? proc : "tcp"));
+	read_str(root, s->host_ipaddress, sizeof(s->host_ipaddress),
+		 "class/iscsi_host/host%u/ipaddress", s->host_no);
+	read_str(root, s->host_hwaddress, sizeof(s->host_hwaddress),
+		 "class/iscsi_host/host%u/hwaddress", s->host_no);
+	read_str(root, s->host_netdev, sizeof(s->host_netdev),
+		 "class/iscsi_host/host%u/netdev", s->host_no);
+}
+
+int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
+{
+	char dir[128], path[512], buf[64];
+
+	memset(s, 0, sizeof(*s));
+	s->sid = sid;
+	snprintf(dir, sizeof(dir), "class/iscsi_session/session%u", sid);
+	snprintf(path, sizeof(path), "%s/%s", root, dir);
+	if (access(path, F_OK) < 0)
+		return -ENOENT;
+	read_str(root, s->targetname, sizeof(s->targetname), "%s/targetname", dir);
+	s->tpgt = (int)read_long(root, dir, "tpgt");
+	read_str(root, s->state, sizeof(s->state), "%s/state", dir);
+	read_str(root, s->ifacename, sizeof(s->ifacename), "%s/ifacename", dir);
+	read_str(root, s->initiatorname, sizeof(s->initiatorname), "%s/initiatorname", dir);
+	read_str(root, s->targetalias, sizeof(s->targetalias), "%s/targetalias", dir);
+	read_str(root, s->username, sizeof(s->username), "%s/username", dir);
+	read_str(root, s->username_in, sizeof(s->username_in), "%s/username_in", dir);
+	read_str(root, s->isid, sizeof(s->isid), "%s/isid", dir);
+	read_str(root, buf, sizeof(buf), "%s/recovery_tmo", dir);
+	s->recovery_tmo = strcmp(buf, "off") == 0 ? -1 : to_long(buf);
+	s->abort_tmo = read_long(root, dir, "abort_tmo");
+	s->lu_reset_tmo = read_long(root, dir, "lu_reset_tmo");
+	s->tgt_reset_tmo = read_long(root, dir, "tgt_reset_tmo");
+	s->first_burst_len = read_long(root, dir, "first_burst_len");
+	s->max_burst_len = read_long(root, dir, "max_burst_len");
+	s->max_outstanding_r2t = read_long(root, dir, "max_outstanding_r2t");
+	s->erl = read_long(root, dir, "erl");
+	s->initial_r2t = read_bool(root, dir, "initial_r2t");
+	s->immediate_data = read_bool(root, dir, "immediate_data");
+	read_str(root, buf, sizeof(buf), "%s/creator", dir);
+	s->flash = strcmp(buf, "-1") == 0;
+	read_conn(root, sid, &s->conn);
+	read_host(root, s);
+	if (!s->transport[0])
+		str_copy(s->transport, sizeof(s->transport), "tcp");
+	return read_luns(root, s);
+}
+
+void sysfs_session_clear(struct sysfs_session *s)
+{
+	free(s->luns);
+	s->luns = NULL;
+	s->nluns = 0;
+}
+
+void sysfs_sessions_free(struct sysfs_session *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sysfs_session_clear(&s[i]);
+	free(s);
+}
+
+static int cmp_session(const void *a, const void *b)
+{
+	const struct sysfs_session *x = a, *y = b;
+
+	return x->sid < y->sid ? -1 : (x->sid > y->sid);
+}
+
+int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n)
+{
+	char path[512];
+	struct sysfs_session *list = NULL;
+	size_t count = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/class/iscsi_session", root);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		struct sysfs_session *nl;
+		unsigned sid;
+		char extra;
+
+		if (sscanf(de->d_name, "session%u%c", &sid, &extra) != 1)
+			continue;
+		nl = realloc(list, (count + 1) * sizeof(*nl));
+		if (!nl) {
+			closedir(d);
+			sysfs_sessions_free(list, count);
+			return -ENOMEM;
+		}
+		list = nl;
+		/* A session that vanished meanwhile is simply skipped. */
+		if (sysfs_session_read(root, sid, &list[count]) == 0)
+			count++;
+		else
+			sysfs_session_clear(&list[count]);
+	}
+	closedir(d);
+	if (count > 1)
+		qsort(list, count, sizeof(*list), cmp_session);
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+int sysfs_parse_session_id(const char *s, unsigned *sid)
+{
+	const char *p = strstr(s, "session");
+	char *end;
+	unsigned long v;
+
+	if (p)
+		p += strlen("session");
+	else
+		p = s;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (errno || v > UINT32_MAX || (*end && *end != '/'))
+		return -EINVAL;
+	*sid = (unsigned)v;
+	return 0;
+}
+
+int sysfs_transport_version(const char *root, char *buf, size_t len)
+{
+	return sysfs_read(root, "module/scsi_transport_iscsi/version", buf, len);
+}

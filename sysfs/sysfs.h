@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sysfs.h: a read-only view of the kernel's iSCSI objects in sysfs.
+ *
+ * Both iscsiadm (-m session works even when iscsid is down) and iscsid
+ * (adopting sessions after a restart, finding disks) read the kernel's
+ * state through this module:
+ *
+ *   ROOT/class/iscsi_session/sessionS/        target name, tpgt, state, ...
+ *   ROOT/class/iscsi_connection/connectionS:0/ addresses, ports, state
+ *   ROOT/class/iscsi_host/hostH/, ROOT/class/scsi_host/hostH/
+ *   ROOT/class/iscsi_session/sessionS/device/targetH:C:T/H:C:T:L/block/sdX
+ *
+ * ROOT is "/sys" in the programs and a fake tree in unit tests.  Values are
+ * copied into fixed buffers; an attribute the kernel does not show (older
+ * kernels, other transports) reads as "" or -1, never as an error.
+ * Memory: sysfs_session_list() returns an array the caller frees with
+ * sysfs_sessions_free().
+ */
+#ifndef LUNLINK_SYSFS_H
+#define LUNLINK_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYSFS_ROOT "/sys"
+#define SYSFS_VAL_MAX 256
+
+struct sysfs_lun {
+	unsigned host, channel, target, lun;
+	char state[32];   /* running, blocked, transport-offline, ... */
+	char disk[32];    /* "sdb" when a block device is attached, else "" */
+	int type;         /* SCSI peripheral type (0 disk, 12 RAID controller) */
+};
+
+struct sysfs_conn {
+	char address[SYSFS_VAL_MAX];             /* current (after redirect) */
+	int port;
+	char persistent_address[SYSFS_VAL_MAX];  /* what the user asked for */
+	int persistent_port;
+	char state[32];                          /* up, down, failed, bound, ... */
+	char header_digest[16], data_digest[16];
+	long max_recv_dlength, max_xmit_dlength;
+	long exp_statsn;
+	long ping_tmo, recv_tmo;
+};
+
+struct sysfs_session {
+	unsigned sid;
+	unsigned host_no;
+	bool has_host;
+	char transport[16];                      /* "tcp" */
+	char targetname[224];
+	int tpgt;
+	char state[32];                          /* LOGGED_IN, FAILED, FREE */
+	char ifacename[65];
+	char initiatorname[224];
+	char targetalias[SYSFS_VAL_MAX];
+	char username[SYSFS_VAL_MAX], username_in[SYSFS_VAL_MAX];
+	char isid[16];
+	long recovery_tmo, abort_tmo, lu_reset_tmo, tgt_reset_tmo;
+	long first_burst_len, max_burst_len, max_outstanding_r2t, erl;
+	int initial_r2t, immediate_data;         /* 1/0, -1 unknown */
+	bool flash;                              /* created by firmware (creator -1) */
+	struct sysfs_conn conn;                  /* connection 0 */
+	char host_state[32];
+	char host_ipaddress[SYSFS_VAL_MAX], host_hwaddress[64], host_netdev[64];
+	size_t nluns;
+	struct sysfs_lun *luns;                  /* sorted by target, lun */
+};
+
+/* Every session, sorted by sid.  Returns 0 (also with *n == 0) or -errno. */
+int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n);
+/* One session; -ENOENT when sid does not exist. luns must be freed with
+ * sysfs_session_clear(). */
+int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *out);
+void sysfs_session_clear(struct sysfs_session *s);
+void sysfs_sessions_free(struct sysfs_session *s, size_t n);
+
+/* Parses "/sys/devices/platform/hostH/sessionS[/...]" or "sessionS" or "S". */
+int sysfs_parse_session_id(const char *s, unsigned *sid);
+
+/* Reads ROOT/<path> into buf (trailing newline removed). -errno on failure. */
+int sysfs_read(const char *root, const char *path, char *buf, size_t len);
+/* Writes value to ROOT/<path> (e.g. "- - -" to a scan file). */
+int sysfs_write(const char *root, const char *path, const char *value);
+
+/* The transport-class version string printed by -m session -P 3. */
+int sysfs_transport_version(const char *root, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of sysfs/ against a fake sysfs tree laid out like Linux 6.1's. */
+#include <check.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs/sysfs.h"
+
+static char root[256];
+
+static void mkdirs(const char *fmt, ...)
+{
+	char path[1024], cmd[1400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put(const char *path, const char *value)
+{
+	char full[1024];
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	f = fopen(full, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", value);
+	fclose(f);
+}
+
+static void link_to(const char *target, const char *linkpath)
+{
+	char full[1024];
+
+	snprintf(full, sizeof(full), "%s/%s", root, linkpath);
+	ck_assert_int_eq(symlink(target, full), 0);
+}
+
+/* Session 3 on host 5 with LUN 0 (controller) and LUN 1 (disk sdc). */
+static void build_tree(void)
+{
+	strcpy(root, "/tmp/lunlink-sysfs-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:0");
+	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:1/block/sdc");
+	mkdirs("devices/platform/host5/session3/iscsi_session/session3");
+	mkdirs("class/iscsi_session");
+	mkdirs("class/iscsi_connection/connection3:0");
+	mkdirs("class/scsi_host/host5");
+	mkdirs("class/iscsi_host/host5");
+	mkdirs("module/scsi_transport_iscsi");
+	link_to("../../devices/platform/host5/session3/iscsi_session/session3",
+		"class/iscsi_session/session3");
+	link_to("../..", "devices/platform/host5/session3/iscsi_session/session3/device");
+	put("class/iscsi_session/session3/targetname", "iqn.2003-01.org.linux-iscsi:t1");
+	put("class/iscsi_session/session3/tpgt", "1");
+	put("class/iscsi_session/session3/state", "LOGGED_IN");
+	put("class/iscsi_session/session3/recovery_tmo", "120");
+	put("class/iscsi_session/session3/creator", "812");
+	put("class/iscsi_session/session3/ifacename", "default");
+	put("class/iscsi_session/session3/initial_r2t", "1");
+	put("class/iscsi_session/session3/first_burst_len", "65536");
+	put("devices/platform/host5/session3/target5:0:0/5:0:0:0/state", "running");
+	put("devices/platform/host5/session3/target5:0:0/5:0:0:0/type", "12");
+	put("devices/platform/host5/session3/target5:0:0/5:0:0:1/state", "running");
+	put("devices/platform/host5/session3/target5:0:0/5:0:0:1/type", "0");
+	put("class/iscsi_connection/connection3:0/persistent_address", "127.0.0.1");
+	put("class/iscsi_connection/connection3:0/persistent_port", "3260");
+	put("class/iscsi_connection/connection3:0/address", "127.0.0.2");
+	put("class/iscsi_connection/connection3:0/port", "3261");
+	put("class/iscsi_connection/connection3:0/max_recv_dlength", "262144");
+	put("class/scsi_host/host5/proc_name", "iscsi_tcp");
+	put("class/scsi_host/host5/state", "running");
+	put("module/scsi_transport_iscsi/version", "2.0-870");
+}
+
+static void remove_tree(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_sysfs_reads_session_connection_host_and_luns)
+{
+	struct sysfs_session s;
+
+	build_tree();
+	ck_assert_int_eq(sysfs_session_read(root, 3, &s), 0);
+	ck_assert_str_eq(s.targetname, "iqn.2003-01.org.linux-iscsi:t1");
+	ck_assert_int_eq(s.tpgt, 1);
+	ck_assert_str_eq(s.state, "LOGGED_IN");
+	ck_assert_int_eq(s.recovery_tmo, 120);
+	ck_assert(!s.flash);
+	ck_assert(s.has_host);
+	ck_assert_uint_eq(s.host_no, 5);
+	ck_assert_str_eq(s.transport, "tcp");
+	ck_assert_str_eq(s.conn.persistent_address, "127.0.0.1");
+	ck_assert_int_eq(s.conn.persistent_port, 3260);
+	ck_assert_str_eq(s.conn.address, "127.0.0.2");
+	ck_assert_int_eq(s.conn.port, 3261);
+	ck_assert_int_eq(s.conn.max_recv_dlength, 262144);
+	ck_assert_int_eq(s.first_burst_len, 65536);
+	ck_assert_int_eq(s.initial_r2t, 1);
+	ck_assert_int_eq(s.immediate_data, -1);   /* attribute absent */
+	ck_assert_int_eq(s.abort_tmo, -1);
+	ck_assert_uint_eq(s.nluns, 2);
+	ck_assert_uint_eq(s.luns[0].lun, 0);
+	ck_assert_int_eq(s.luns[0].type, 12);
+	ck_assert_str_eq(s.luns[0].disk, "");
+	ck_assert_uint_eq(s.luns[1].lun, 1);
+	ck_assert_str_eq(s.luns[1].disk, "sdc");
+	ck_assert_str_eq(s.luns[1].state, "running");
+	sysfs_session_clear(&s);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_sysfs_lists_sessions_sorted_and_skips_junk)
+{
+	struct sysfs_session *list;
+	size_t n;
+	char v[32];
+
+	build_tree();
+	mkdirs("class/iscsi_session/session10");
+	put("class/iscsi_session/session10/targetname", "iqn.2003-01.org.linux-iscsi:t2");
+	mkdirs("class/iscsi_session/sessionX");
+	mkdirs("class/iscsi_session/session4junk");
+	ck_assert_int_eq(sysfs_session_list(root, &list, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(list[0].sid, 3);
+	ck_assert_uint_eq(list[1].sid, 10);
+	ck_assert(!list[1].has_host);
+	ck_assert_uint_eq(list[1].nluns, 0);
+	sysfs_sessions_free(list, n);
+	ck_assert_int_eq(sysfs_transport_version(root, v, sizeof(v)), 0);
+	ck_assert_str_eq(v, "2.0-870");
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing)
+{
+	struct sysfs_session s, *list;
+	size_t n = 99;
+
+	strcpy(root, "/tmp/lunlink-sysfs-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(sysfs_session_read(root, 1, &s), -ENOENT);
+	ck_assert_int_eq(sysfs_session_list(root, &list, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_sysfs_flash_session_detected_from_creator)
+{
+	struct sysfs_session s;
+
+	build_tree();
+	put("class/iscsi_session/session3/creator", "-1");
+	ck_assert_int_eq(sysfs_session_read(root, 3, &s), 0);
+	ck_assert(s.flash);
+	sysfs_session_clear(&s);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_sysfs_parses_session_ids_in_every_form)
+{
+	unsigned sid;
+
+	ck_assert_int_eq(sysfs_parse_session_id("7", &sid), 0);
+	ck_assert_uint_eq(sid, 7);
+	ck_assert_int_eq(sysfs_parse_session_id("session12", &sid), 0);
+	ck_assert_uint_eq(sid, 12);
+	ck_assert_int_eq(sysfs_parse_session_id("/sys/devices/platform/host5/session3/target5:0:0",
+						&sid), 0);
+	ck_assert_uint_eq(sid, 3);
+	ck_assert_int_eq(sysfs_parse_session_id("abc", &sid), -EINVAL);
+	ck_assert_int_eq(sysfs_parse_session_id("12x", &sid), -EINVAL);
+	ck_assert_int_eq(sysfs_parse_session_id("99999999999", &sid), -EINVAL);
+	ck_assert_int_eq(sysfs_parse_session_id("", &sid), -EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sysfs");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_sysfs_reads_session_connection_host_and_luns);
+	tcase_add_test(tc, test_sysfs_lists_sessions_sorted_and_skips_junk);
+	tcase_add_test(tc, test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing);
+	tcase_add_test(tc, test_sysfs_flash_session_detected_from_creator);
+	tcase_add_test(tc, test_sysfs_parses_session_ids_in_every_form);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
