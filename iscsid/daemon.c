@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "iscsid/daemon.h"
+#include "iscsid/discovery.h"
 #include "iscsid/log.h"
 #include "libiscsi-core/util.h"
 
@@ -33,6 +34,7 @@ static void handle_stop(struct daemon *d, struct request *req)
 
 static const handler_fn handlers[IPC_TYPE_MAX_] = {
 	[IPC_PING] = handle_ping,
+	[IPC_DISCOVER] = discovery_handle_request,
 	[IPC_STOP] = handle_stop,
 };
 

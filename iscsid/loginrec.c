@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* loginrec.c: record -> login configuration (see loginrec.h). */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <string.h>
+
+#include "iscsid/loginrec.h"
+#include "libiscsi-core/util.h"
+
+int loginrec_rec_from_msg(const struct ipc_msg *m, enum rec_kind kind, struct rec **out,
+			  struct ll_error *err)
+{
+	struct rec *r = rec_new(kind);
+
+	if (!r)
+		return ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory"), -ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		char key[REC_KEY_MAX];
+		const char *kv = (const char *)m->attrs[i].val;
+		const char *eq;
+		size_t klen;
+
+		if (m->attrs[i].tag != IPC_A_KV)
+			continue;
+		eq = strchr(kv, '=');
+		klen = eq ? (size_t)(eq - kv) : 0;
+		if (!eq || klen == 0 || klen >= sizeof(key)) {
+			rec_free(r);
+			return ll_error_set(err, ISCSI_ERR_INVALID_MGMT_REQ,
+					    "malformed record line in request"), -EINVAL;
+		}
+		memcpy(key, kv, klen);
+		key[klen] = '\0';
+		if (!rec_key_find(kind, key))
+			continue;  /* e.g. iface.* keys sent along with a discovery record */
+		if (rec_set(r, key, eq + 1, err) < 0) {
+			rec_free(r);
+			return -EINVAL;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+static int copy_field(char *dst, size_t cap, const char *v, const char *key,
+		      struct ll_error *err)
+{
+	if (!v)
+		v = "";
+	if (str_copy(dst, cap, v) < 0)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "%s is too long", key), -EINVAL;
+	return 0;
+}
+
+/* CHAP settings from the "<prefix>auth." keys of a record. */
+static int fill_auth(struct login_params *p, const struct rec *r, const char *prefix,
+		     struct ll_error *err)
+{
+	char key[REC_KEY_MAX];
+	int rc = 0;
+
+#define AUTH_KEY(name) (snprintf(key, sizeof(key), "%sauth.%s", prefix, name), key)
+	if (strcmp(rec_get(r, AUTH_KEY("authmethod")) ?: "None", "CHAP") != 0)
+		return 0;
+	rc |= copy_field(p->username, sizeof(p->username), rec_get(r, AUTH_KEY("username")),
+			 key, err);
+	rc |= copy_field(p->password, sizeof(p->password), rec_get(r, AUTH_KEY("password")),
+			 key, err);
+	rc |= copy_field(p->username_in, sizeof(p->username_in),
+			 rec_get(r, AUTH_KEY("username_in")), key, err);
+	rc |= copy_field(p->password_in, sizeof(p->password_in),
+			 rec_get(r, AUTH_KEY("password_in")), key, err);
+#undef AUTH_KEY
+	rc |= copy_field(p->chap_algs, sizeof(p->chap_algs),
+			 rec_get(r, "node.session.auth.chap_algs"), "chap_algs", err);
+	if (rc)
+		return -EINVAL;
+	p->chap.username = p->username;
+	p->chap.password = p->password;
+	p->chap.username_in = p->username_in[0] ? p->username_in : NULL;
+	p->chap.password_in = p->password_in[0] ? p->password_in : NULL;
+	p->chap.chap_algs = p->chap_algs[0] ? p->chap_algs : NULL;
+	p->cfg.chap = &p->chap;
+	/* Mutual CHAP is pointless if the target may skip authentication. */
+	p->cfg.chap_required = p->username_in[0] != '\0';
+	return 0;
+}
+
+static int parse_digest(const struct rec *r, const char *key, enum neg_digest_pref *out,
+			struct ll_error *err)
+{
+	const char *v = rec_get(r, key);
+
+	if (neg_digest_pref_parse(v ? v : "None", out) < 0)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "%s has an unknown value '%s'", key,
+				    v ? v : ""), -EINVAL;
+	return 0;
+}
+
+static int fill_neg_node(struct neg_config *n, const struct rec *r, struct ll_error *err)
+{
+	neg_config_defaults(n);
+	n->max_recv_dsl = (uint32_t)rec_get_int(r, "node.conn[0].iscsi.MaxRecvDataSegmentLength");
+	n->max_xmit_dsl = (uint32_t)rec_get_int(r, "node.conn[0].iscsi.MaxXmitDataSegmentLength");
+	n->initial_r2t = rec_get_bool(r, "node.session.iscsi.InitialR2T");
+	n->immediate_data = rec_get_bool(r, "node.session.iscsi.ImmediateData");
+	n->first_burst = (uint32_t)rec_get_int(r, "node.session.iscsi.FirstBurstLength");
+	n->max_burst = (uint32_t)rec_get_int(r, "node.session.iscsi.MaxBurstLength");
+	n->max_outstanding_r2t = (uint32_t)rec_get_int(r, "node.session.iscsi.MaxOutstandingR2T");
+	n->erl = (uint32_t)rec_get_int(r, "node.session.iscsi.ERL");
+	n->default_time2wait = (uint32_t)rec_get_int(r, "node.session.iscsi.DefaultTime2Wait");
+	n->default_time2retain = (uint32_t)rec_get_int(r, "node.session.iscsi.DefaultTime2Retain");
+	n->max_connections = (uint32_t)rec_get_int(r, "node.session.iscsi.MaxConnections");
+	if (parse_digest(r, "node.conn[0].iscsi.HeaderDigest", &n->header_digest, err) < 0 ||
+	    parse_digest(r, "node.conn[0].iscsi.DataDigest", &n->data_digest, err) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int fill_names(struct login_params *p, const char *iname, const char *rec_iname,
+		      struct ll_error *err)
+{
+	const char *name = (rec_iname && *rec_iname) ? rec_iname : iname;
+
+	if (!name || !*name)
+		return ll_error_set(err, ISCSI_ERR_INVAL,
+				    "no initiator name: set InitiatorName in initiatorname.iscsi"),
+		       -EINVAL;
+	if (copy_field(p->initiator_name, sizeof(p->initiator_name), name, "initiator name",
+		       err) < 0)
+		return -EINVAL;
+	p->cfg.initiator_name = p->initiator_name;
+	return 0;
+}
+
+static int fill_portal(struct login_params *p, const char *host, long port, long tpgt,
+		       struct ll_error *err)
+{
+	struct iscsi_addr *a = &p->cfg.portal;
+
+	if (!host || !*host)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "the record has no portal address"),
+		       -EINVAL;
+	if (str_copy(a->host, sizeof(a->host), host) < 0)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "portal address too long"), -EINVAL;
+	if (port <= 0 || port > 65535)
+		port = ISCSI_DEFAULT_PORT;
+	a->port = (uint16_t)port;
+	a->tpgt = (int)tpgt;
+	a->family = strchr(host, ':') ? AF_INET6 : AF_UNSPEC;
+	return 0;
+}
+
+int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
+		       unsigned session_index, struct ll_error *err)
+{
+	char portal[300];
+
+	memset(p, 0, sizeof(*p));
+	if (copy_field(p->target_name, sizeof(p->target_name), rec_get(node, "node.name"),
+		       "node.name", err) < 0 ||
+	    copy_field(p->iface, sizeof(p->iface), rec_get(node, "iface.iscsi_ifacename"),
+		       "iface.iscsi_ifacename", err) < 0 ||
+	    fill_names(p, iname, rec_get(node, "iface.initiatorname"), err) < 0 ||
+	    fill_portal(p, rec_get(node, "node.conn[0].address"),
+			rec_get_int(node, "node.conn[0].port"), rec_get_int(node, "node.tpgt"),
+			err) < 0 ||
+	    fill_auth(p, node, "node.session.", err) < 0 ||
+	    fill_neg_node(&p->neg, node, err) < 0)
+		return -EINVAL;
+	if (!p->target_name[0])
+		return ll_error_set(err, ISCSI_ERR_INVAL, "the record has no node.name"), -EINVAL;
+	p->cfg.target_name = p->target_name;
+	p->cfg.session_type = LOGIN_SESSION_NORMAL;
+	p->cfg.neg = &p->neg;
+	p->cfg.cmdsn = (uint32_t)rec_get_int(node, "node.session.initial_cmdsn");
+	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
+	loginrec_isid(p->initiator_name, p->target_name, portal, p->iface, session_index,
+		      p->cfg.isid);
+	p->login_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.login_timeout");
+	p->logout_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.logout_timeout");
+	p->reopen_max = (unsigned)rec_get_int(node, "node.session.reopen_max");
+	return 0;
+}
+
+int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
+			    struct ll_error *err)
+{
+	char portal[300];
+
+	memset(p, 0, sizeof(*p));
+	if (fill_names(p, iname, NULL, err) < 0 ||
+	    fill_portal(p, rec_get(disc, "discovery.sendtargets.address"),
+			rec_get_int(disc, "discovery.sendtargets.port"), -1, err) < 0 ||
+	    fill_auth(p, disc, "discovery.sendtargets.", err) < 0)
+		return -EINVAL;
+	neg_config_defaults(&p->neg);
+	p->neg.max_recv_dsl =
+		(uint32_t)rec_get_int(disc, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength");
+	p->cfg.neg = &p->neg;
+	p->cfg.session_type = LOGIN_SESSION_DISCOVERY;
+	str_copy(p->iface, sizeof(p->iface), "default");
+	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
+	loginrec_isid(p->initiator_name, "", portal, p->iface, 0, p->cfg.isid);
+	p->login_timeout = (unsigned)rec_get_int(disc, "discovery.sendtargets.timeo.login_timeout");
+	p->logout_timeout = 15;
+	p->reopen_max = (unsigned)rec_get_int(disc, "discovery.sendtargets.reopen_max");
+	return 0;
+}
+
+void loginrec_clear(struct login_params *p)
+{
+	secure_zero(p, sizeof(*p));
+}
+
+void loginrec_isid(const char *iname, const char *target, const char *portal,
+		   const char *iface, unsigned session_index, uint8_t isid[6])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char buf[1024];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s|%s|%s|%s|%u", iname, target, portal, iface,
+		     session_index);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (!EVP_Digest(buf, (size_t)n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 5)
+		memset(md, 0x5a, sizeof(md));
+	/* T = 10b (random), A = 0; B, C random; D qualifier. */
+	isid[0] = 0x80;
+	memcpy(isid + 1, md, 5);
+}

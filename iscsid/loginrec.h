@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * loginrec.h: from a node or discovery record (as iscsiadm sent it) to the
+ * login machine's configuration.
+ *
+ * struct login_params owns copies of every string the login needs
+ * (including CHAP secrets); loginrec_clear() zeroes them.  The embedded
+ * login_config points into the same struct, so a login_params must not be
+ * copied or moved after it is filled.
+ */
+#ifndef ISCSID_LOGINREC_H
+#define ISCSID_LOGINREC_H
+
+#include <stdint.h>
+
+#include "db/record.h"
+#include "libiscsi-core/ipc.h"
+#include "libiscsi-core/login.h"
+
+struct login_params {
+	struct login_config cfg;
+	struct chap_config chap;
+	struct neg_config neg;
+	char initiator_name[IQN_NAME_MAX + 1];
+	char target_name[IQN_NAME_MAX + 1];
+	char iface[REC_VALUE_MAX + 1];
+	char username[REC_VALUE_MAX + 1], password[REC_VALUE_MAX + 1];
+	char username_in[REC_VALUE_MAX + 1], password_in[REC_VALUE_MAX + 1];
+	char chap_algs[REC_VALUE_MAX + 1];
+	unsigned login_timeout;    /* seconds for connect + login */
+	unsigned logout_timeout;
+	unsigned reopen_max;
+};
+
+/*
+ * Builds a record of `kind` from the IPC_A_KV attributes of a request.
+ * Keys the kind does not have are ignored unless they are unknown to every
+ * kind; a bad value fails with a message naming the key.
+ */
+int loginrec_rec_from_msg(const struct ipc_msg *m, enum rec_kind kind, struct rec **out,
+			  struct ll_error *err);
+
+/* Normal session login from a node record; iname is used when the
+ * record's iface.initiatorname is empty. */
+int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
+		       unsigned session_index, struct ll_error *err);
+/* Discovery session login from a sendtargets discovery record. */
+int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
+			    struct ll_error *err);
+void loginrec_clear(struct login_params *p);
+
+/*
+ * ISID of type "random" (RFC 7143 10.12.5): the "random" part is derived
+ * from the initiator name, target, portal, iface and session index with
+ * SHA-256, so the same node always gets the same ISID (what RFC 7143 asks
+ * for: stable per initiator-portal/target pair) while different nodes get
+ * unrelated ones.
+ */
+void loginrec_isid(const char *iname, const char *target, const char *portal,
+		   const char *iface, unsigned session_index, uint8_t isid[6]);
+
+#endif

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <config.h>  /* DEFAULT_CONFIG_DIR of this build */
+
+#include <check.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db/config.h"
+#include "libiscsi-core/util.h"
+
+static char tmp[PATH_MAX], root[PATH_MAX + 8];
+
+struct diags {
+	unsigned errors, notices;
+	unsigned lines[32];
+	char all[8192];
+};
+
+static void collect(void *ud, enum rec_diag_level lvl, const char *file,
+		    unsigned line, const char *msg)
+{
+	struct diags *d = ud;
+	size_t off = strlen(d->all);
+
+	if (lvl == REC_DIAG_ERROR) {
+		if (d->errors < 32)
+			d->lines[d->errors] = line;
+		d->errors++;
+	} else {
+		d->notices++;
+	}
+	snprintf(d->all + off, sizeof(d->all) - off, "%s:%u: %s\n", file, line, msg);
+}
+
+static void setup(void)
+{
+	snprintf(tmp, sizeof(tmp), "/tmp/lunlink-cfg-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	snprintf(root, sizeof(root), "%s/root", tmp);
+	ck_assert_int_eq(mkdir(root, 0755), 0);
+	setenv("ISCSI_CONFIG_DIR", root, 1);
+}
+
+static void teardown(void)
+{
+	char cmd[PATH_MAX + 32];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put_root_file(const char *name, const char *text)
+{
+	char p[PATH_MAX * 2];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, name);
+	f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static struct cfg *load_text(const char *text, struct diags *d)
+{
+	struct rec_diag diag = { collect, d };
+	struct cfg *c = NULL;
+
+	ck_assert_int_eq(cfg_load_text(text, strlen(text), "/etc/iscsi/iscsid.conf",
+				       &c, &diag, NULL), 0);
+	return c;
+}
+
+START_TEST(test_root_comes_from_iscsi_config_dir_else_build_default)
+{
+	ck_assert_str_eq(cfg_root(), root);
+	setenv("ISCSI_CONFIG_DIR", "", 1);
+	ck_assert_str_eq(cfg_root(), DEFAULT_CONFIG_DIR);
+	unsetenv("ISCSI_CONFIG_DIR");
+	ck_assert_str_eq(cfg_root(), DEFAULT_CONFIG_DIR);
+}
+END_TEST
+
+START_TEST(test_missing_conf_gives_daemon_defaults)
+{
+	struct cfg *c = NULL;
+
+	ck_assert_int_eq(cfg_load(NULL, &c, NULL, NULL), 0);
+	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "No");
+	ck_assert_str_eq(cfg_get(c, "iscsid.ipc_auth_uid"), "Yes");
+	ck_assert_str_eq(cfg_get(c, "iscsid.startup"), "");
+	ck_assert_ptr_null(cfg_get(c, "node.startup"));
+	ck_assert(!cfg_get_bool(c, "iscsid.safe_logout", true));
+	ck_assert(cfg_get_bool(c, "iscsid.ipc_auth_uid", false));
+	cfg_free(c);
+}
+END_TEST
+
+/* Find etc/iscsid.conf of the source tree from this file's path. */
+static int open_shipped_conf(char *path, size_t cap)
+{
+	const char *here = __FILE__;
+	const char *slash = strrchr(here, '/');
+	int n = slash ? (int)(slash - here) : 0;
+
+	snprintf(path, cap, "%.*s/../../etc", n, here);
+	return open(path, O_RDONLY | O_DIRECTORY);
+}
+
+START_TEST(test_shipped_iscsid_conf_parses_cleanly_with_documented_values)
+{
+	struct diags d = { 0 };
+	struct rec_diag diag = { collect, &d };
+	char etc[PATH_MAX];
+	int fd = open_shipped_conf(etc, sizeof(etc));
+	struct cfg *c = NULL;
+	struct rec *n, *s;
+
+	ck_assert_msg(fd >= 0, "cannot find %s (cwd must be the build dir)", etc);
+	close(fd);
+	ck_assert_int_eq(cfg_load(etc, &c, &diag, NULL), 0);
+	ck_assert_msg(d.errors + d.notices == 0, "%s", d.all);
+	ck_assert_str_eq(cfg_get(c, "iscsid.startup"), "/bin/systemctl start iscsid.socket");
+	n = cfg_rec_new(c, REC_NODE);
+	ck_assert_str_eq(rec_get(n, "node.conn[0].timeo.login_timeout"), "15");
+	ck_assert_str_eq(rec_get(n, "node.session.initial_login_retry_max"), "8");
+	ck_assert_str_eq(rec_get(n, "node.conn[0].timeo.noop_out_interval"), "5");
+	ck_assert_str_eq(rec_get(n, "node.conn[0].timeo.noop_out_timeout"), "5");
+	ck_assert_str_eq(rec_get(n, "node.session.timeo.replacement_timeout"), "120");
+	ck_assert_str_eq(rec_get(n, "node.startup"), "manual");
+	ck_assert_str_eq(rec_get(n, "node.session.scan"), "auto");
+	ck_assert_str_eq(rec_get(n, "node.session.auth.authmethod"), "None");
+	s = cfg_rec_new(c, REC_DISC_ST);
+	ck_assert_str_eq(rec_get(s, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength"), "32768");
+	rec_free(n);
+	rec_free(s);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_templates_fill_new_node_and_discovery_records)
+{
+	static const char text[] =
+		"node.startup = automatic\n"
+		"node.session.auth.authmethod = CHAP\n"
+		"node.session.auth.chap_algs = SHA256,MD5\n"
+		"discovery.sendtargets.auth.authmethod = CHAP\n"
+		"discovery.sendtargets.auth.username = disco\n"
+		"node.name = iqn.should.not:apply\n"
+		"node.conn[0].port = 9999\n";
+	struct diags d = { 0 };
+	struct cfg *c = load_text(text, &d);
+	struct rec *n = cfg_rec_new(c, REC_NODE), *s = cfg_rec_new(c, REC_DISC_ST);
+	struct rec *old = rec_new(REC_NODE);
+
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_str_eq(rec_get(n, "node.startup"), "automatic");
+	ck_assert_str_eq(rec_get(n, "node.session.auth.authmethod"), "CHAP");
+	ck_assert_str_eq(rec_get(n, "node.session.auth.chap_algs"), "SHA256,MD5");
+	/* identity keys are never templated */
+	ck_assert_str_eq(rec_get(n, "node.name"), "");
+	ck_assert_str_eq(rec_get(n, "node.conn[0].port"), "3260");
+	ck_assert_str_eq(rec_get(s, "discovery.sendtargets.auth.authmethod"), "CHAP");
+	ck_assert_str_eq(rec_get(s, "discovery.sendtargets.auth.username"), "disco");
+	ck_assert_str_eq(rec_get(s, "node.session.auth.chap_algs"), "SHA256,MD5");
+	cfg_apply_templates(c, old);
+	ck_assert_str_eq(rec_get(old, "node.startup"), "automatic");
+	rec_free(n);
+	rec_free(s);
+	rec_free(old);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_bad_lines_are_reported_with_file_and_line_and_skipped)
+{
+	static const char text[] =
+		"# comment\n"                                    /* 1 */
+		"node.startup = sometimes\n"                     /* 2 bad enum */
+		"node.session.cmds_max 64\n"                     /* 3 no '=' */
+		"iscsid.safe_logout = maybe\n"                   /* 4 bad bool */
+		"node.conn[0].timeo.login_timeout = 20\n"        /* 5 ok */
+		"node.session.queue_depth = 1e3\n"               /* 6 bad int */
+		"iscsid.safe_logout = yes\n";                    /* 7 ok */
+	struct diags d = { 0 };
+	struct cfg *c = load_text(text, &d);
+	struct rec *n = cfg_rec_new(c, REC_NODE);
+
+	ck_assert_uint_eq(d.errors, 4);
+	ck_assert_uint_eq(d.lines[0], 2);
+	ck_assert_uint_eq(d.lines[1], 3);
+	ck_assert_uint_eq(d.lines[2], 4);
+	ck_assert_uint_eq(d.lines[3], 6);
+	ck_assert_ptr_nonnull(strstr(d.all, "/etc/iscsi/iscsid.conf:2: Invalid value 'sometimes' for node.startup"));
+	ck_assert_str_eq(rec_get(n, "node.startup"), "manual");
+	ck_assert_str_eq(rec_get(n, "node.conn[0].timeo.login_timeout"), "20");
+	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "Yes");
+	ck_assert(cfg_get_bool(c, "iscsid.safe_logout", false));
+	rec_free(n);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_unknown_keys_are_noticed_and_kept_and_last_value_wins)
+{
+	static const char text[] =
+		"some.future.key = 42\n"
+		"node.session.nr_sessions = 2\n"
+		"node.session.nr_sessions = 3\n";
+	struct diags d = { 0 };
+	struct cfg *c = load_text(text, &d);
+	struct rec *n = cfg_rec_new(c, REC_NODE);
+
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.notices, 1);
+	ck_assert_str_eq(cfg_get(c, "some.future.key"), "42");
+	ck_assert_str_eq(rec_get(n, "node.session.nr_sessions"), "3");
+	rec_free(n);
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_conf_file_in_root_is_read)
+{
+	struct cfg *c = NULL;
+
+	put_root_file("iscsid.conf", "iscsid.ipc_auth_uid = No\n");
+	ck_assert_int_eq(cfg_load(NULL, &c, NULL, NULL), 0);
+	ck_assert(!cfg_get_bool(c, "iscsid.ipc_auth_uid", true));
+	cfg_free(c);
+}
+END_TEST
+
+START_TEST(test_initiatorname_file_is_parsed)
+{
+	struct cfg_iname in;
+
+	put_root_file("initiatorname.iscsi",
+		      "## DO NOT EDIT OR REMOVE THIS FILE!\n"
+		      "# InitiatorName=iqn.commented:out\n"
+		      "InitiatorName=iqn.1993-08.org.debian:01:81cc55237ed9\n"
+		      "InitiatorAlias=storage host 1\n");
+	ck_assert_int_eq(cfg_iname_read(NULL, &in, NULL), 0);
+	ck_assert_str_eq(in.name, "iqn.1993-08.org.debian:01:81cc55237ed9");
+	ck_assert_str_eq(in.alias, "storage host 1");
+}
+END_TEST
+
+START_TEST(test_initiatorname_missing_or_invalid_is_reported)
+{
+	struct cfg_iname in;
+	struct ll_error e = { 0 };
+
+	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(e.msg, "initiatorname.iscsi"));
+	put_root_file("initiatorname.iscsi", "# only a comment\n");
+	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -EINVAL);
+	put_root_file("initiatorname.iscsi", "InitiatorName=\n");
+	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -EINVAL);
+	/* ensure must not overwrite a file it cannot understand */
+	ck_assert_int_eq(cfg_iname_ensure(NULL, &in, &e), -EINVAL);
+	ck_assert_int_eq(cfg_iname_read(NULL, &in, NULL), -EINVAL);
+}
+END_TEST
+
+static bool is_generated_name(const char *s)
+{
+	const char *prefix = CFG_INAME_PREFIX ":";
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) || strlen(s) != n + 12)
+		return false;
+	return strspn(s + n, "0123456789abcdef") == 12;
+}
+
+START_TEST(test_initiatorname_is_generated_once_when_missing)
+{
+	struct cfg_iname a, b;
+	char p[PATH_MAX * 2], text[512];
+	struct stat st;
+	FILE *f;
+
+	ck_assert_int_eq(cfg_iname_ensure(NULL, &a, NULL), 0);
+	ck_assert_msg(is_generated_name(a.name), "%s", a.name);
+	snprintf(p, sizeof(p), "%s/initiatorname.iscsi", root);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0644);
+	f = fopen(p, "r");
+	ck_assert_ptr_nonnull(fgets(text, sizeof(text), f));
+	fclose(f);
+	snprintf(p, sizeof(p), "InitiatorName=%s\n", a.name);
+	ck_assert_str_eq(text, p);
+	ck_assert_int_eq(cfg_iname_ensure(NULL, &b, NULL), 0);
+	ck_assert_str_eq(a.name, b.name);
+}
+END_TEST
+
+START_TEST(test_initiatorname_generation_is_random_and_prefix_checked)
+{
+	char a[CFG_INAME_MAX + 1], b[CFG_INAME_MAX + 1];
+
+	ck_assert_int_eq(cfg_iname_generate(NULL, a, sizeof(a), NULL), 0);
+	ck_assert_int_eq(cfg_iname_generate(NULL, b, sizeof(b), NULL), 0);
+	ck_assert(is_generated_name(a));
+	ck_assert_str_ne(a, b);
+	ck_assert_int_eq(cfg_iname_generate("iqn.1994-05.com.redhat", a, sizeof(a), NULL), 0);
+	ck_assert(!strncmp(a, "iqn.1994-05.com.redhat:", 23) && strlen(a) == 35);
+	ck_assert_int_eq(cfg_iname_generate("bad prefix", a, sizeof(a), NULL), -EINVAL);
+	ck_assert_int_eq(cfg_iname_generate(NULL, a, 20, NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_concurrent_initiatorname_generation_agrees_on_one_name)
+{
+	enum { N = 10 };
+	int fds[2];
+	pid_t pids[N];
+	char first[CFG_INAME_MAX + 2] = "";
+
+	ck_assert_int_eq(pipe(fds), 0);
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			struct cfg_iname in;
+			char line[CFG_INAME_MAX + 2] = { 0 };
+
+			if (cfg_iname_ensure(NULL, &in, NULL) < 0)
+				_exit(1);
+			snprintf(line, sizeof(line), "%s\n", in.name);
+			_exit(write(fds[1], line, sizeof(line)) == (ssize_t)sizeof(line) ? 0 : 1);
+		}
+	}
+	close(fds[1]);
+	for (int i = 0; i < N; i++) {
+		char line[CFG_INAME_MAX + 2];
+		int status;
+
+		ck_assert_int_eq(read(fds[0], line, sizeof(line)), (ssize_t)sizeof(line));
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", line);
+		ck_assert_str_eq(line, first);
+		waitpid(pids[i], &status, 0);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	close(fds[0]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("config");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_root_comes_from_iscsi_config_dir_else_build_default);
+	tcase_add_test(tc, test_missing_conf_gives_daemon_defaults);
+	tcase_add_test(tc, test_shipped_iscsid_conf_parses_cleanly_with_documented_values);
+	tcase_add_test(tc, test_templates_fill_new_node_and_discovery_records);
+	tcase_add_test(tc, test_bad_lines_are_reported_with_file_and_line_and_skipped);
+	tcase_add_test(tc, test_unknown_keys_are_noticed_and_kept_and_last_value_wins);
+	tcase_add_test(tc, test_conf_file_in_root_is_read);
+	tcase_add_test(tc, test_initiatorname_file_is_parsed);
+	tcase_add_test(tc, test_initiatorname_missing_or_invalid_is_reported);
+	tcase_add_test(tc, test_initiatorname_is_generated_once_when_missing);
+	tcase_add_test(tc, test_initiatorname_generation_is_random_and_prefix_checked);
+	tcase_add_test(tc, test_concurrent_initiatorname_generation_agrees_on_one_name);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of the udev helper's lookup (udev/iscsi_id.h) against a fake sysfs tree. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "udev/iscsi_id.h"
+
+#define LUNDIR "/devices/platform/host5/session3/target5:0:0/5:0:0:1"
+#define DISK LUNDIR "/block/sdc"
+#define PART DISK "/sdc1"
+#define TARGET "iqn.2003-01.org.linux-iscsi:t1"
+#define SESSION_DIR "class/iscsi_session/session3"
+#define CONN_DIR "class/iscsi_connection/connection3:0"
+
+static char root[256];
+
+static void mkdirs(const char *path)
+{
+	char cmd[1400];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, path);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void put(const char *path, const char *value)
+{
+	char full[1024];
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	f = fopen(full, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s\n", value);
+	fclose(f);
+}
+
+/* Session 3 on host 5; LUN 1 is disk sdc with partition sdc1.  The login
+ * went to 127.0.0.1:3260 and the target redirected it to 127.0.0.2:3261. */
+static void build_tree(void)
+{
+	char link[1024];
+
+	strcpy(root, "/tmp/lunlink-iscsi-id-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	mkdirs(PART);
+	mkdirs("devices/platform/host5/session3/iscsi_session/session3");
+	mkdirs("class/iscsi_session");
+	mkdirs(CONN_DIR);
+	snprintf(link, sizeof(link), "%s/%s", root, SESSION_DIR);
+	ck_assert_int_eq(symlink("../../devices/platform/host5/session3/iscsi_session/session3",
+				 link), 0);
+	put(SESSION_DIR "/targetname", TARGET);
+	put(CONN_DIR "/persistent_address", "127.0.0.1");
+	put(CONN_DIR "/persistent_port", "3260");
+	put(CONN_DIR "/address", "127.0.0.2");
+	put(CONN_DIR "/port", "3261");
+	put(PART "/partition", "1");
+}
+
+static void remove_tree(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_uint_eq(id.sid, 3);
+	ck_assert_uint_eq(id.lun, 1);
+	ck_assert_str_eq(id.target, TARGET);
+	ck_assert_str_eq(id.portal, "127.0.0.1:3260");  /* not the redirected one */
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_partition_maps_to_its_disks_lun)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	ck_assert_uint_eq(id.sid, 3);
+	ck_assert_uint_eq(id.lun, 1);
+	ck_assert_str_eq(id.target, TARGET);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_accepts_full_sys_path)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	ck_assert_int_eq(iscsi_id_lookup(root, "/sys" DISK, &id), 0);
+	ck_assert_uint_eq(id.lun, 1);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_ipv6_portal_is_bracketed)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	put(CONN_DIR "/persistent_address", "fe80::1");
+	put(CONN_DIR "/persistent_port", "3261");
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_str_eq(id.portal, "[fe80::1]:3261");
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_large_lun_number_is_kept)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:16384/block/sdd");
+	ck_assert_int_eq(iscsi_id_lookup(root,
+		"/devices/platform/host5/session3/target5:0:0/5:0:0:16384/block/sdd", &id), 0);
+	ck_assert_uint_eq(id.lun, 16384);
+	remove_tree();
+}
+END_TEST
+
+/* A name that would make a link path leave /dev/disk/by-iscsi. */
+START_TEST(test_iscsi_id_target_name_with_slash_or_dotdot_gets_no_target)
+{
+	static const char *const bad[] = {
+		"iqn.2003-01.org.x:../../../etc",
+		"iqn.2003-01.org.x:a/b",
+		"iqn.2003-01.org.x:a b",
+		"iqn.2003-01.org.x:t1\nID_ISCSI_LUN=99",
+		"not-an-iscsi-name",
+		"",
+	};
+	struct iscsi_id id;
+
+	build_tree();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		put(SESSION_DIR "/targetname", bad[i]);
+		ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+		ck_assert_msg(id.target[0] == '\0', "accepted target name #%zu", i);
+		/* The rest of the identity is still there. */
+		ck_assert_uint_eq(id.sid, 3);
+		ck_assert_uint_eq(id.lun, 1);
+	}
+	remove_tree();
+}
+END_TEST
+
+/* A 300-byte name must be refused, not cut to a valid-looking 223 bytes. */
+START_TEST(test_iscsi_id_overlong_target_name_is_refused_not_truncated)
+{
+	char name[400];
+	struct iscsi_id id;
+
+	build_tree();
+	strcpy(name, "iqn.2003-01.org.x:");
+	memset(name + strlen(name), 'a', 300);
+	name[18 + 300] = '\0';
+	put(SESSION_DIR "/targetname", name);
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_str_eq(id.target, "");
+
+	/* The longest valid name, 223 bytes, is still accepted. */
+	name[223] = '\0';
+	ck_assert_uint_eq(strlen(name), 223);
+	put(SESSION_DIR "/targetname", name);
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_str_eq(id.target, name);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_bad_portal_values_are_left_out)
+{
+	static const char *const bad_addr[] = { "1.2.3.4 x", "a/b", "[::1]", "" };
+	struct iscsi_id id;
+
+	build_tree();
+	for (size_t i = 0; i < sizeof(bad_addr) / sizeof(bad_addr[0]); i++) {
+		put(CONN_DIR "/persistent_address", bad_addr[i]);
+		ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+		ck_assert_msg(id.portal[0] == '\0', "accepted address #%zu", i);
+	}
+	put(CONN_DIR "/persistent_address", "127.0.0.1");
+	put(CONN_DIR "/persistent_port", "70000");
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_str_eq(id.portal, "");
+	put(CONN_DIR "/persistent_port", "3260,1");
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_str_eq(id.portal, "");
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_non_iscsi_devices_are_enodev)
+{
+	static const char *const paths[] = {
+		/* a SATA disk */
+		"/devices/pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0/block/sda",
+		/* the SCSI device of an iSCSI LUN, not its block device */
+		LUNDIR,
+		LUNDIR "/block",
+		/* something below the disk that is not a partition */
+		DISK "/sdc1/holders",
+		/* a session component that is not a session */
+		"/devices/platform/host5/session3x/target5:0:0/5:0:0:1/block/sdc",
+		"/devices/platform/host5/session/target5:0:0/5:0:0:1/block/sdc",
+		/* H:C:T:L not directly above block */
+		"/devices/platform/host5/session3/target5:0:0/5:0:0/block/sdc",
+	};
+	struct iscsi_id id;
+
+	build_tree();
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		ck_assert_msg(iscsi_id_lookup(root, paths[i], &id) == -ENODEV,
+			      "path #%zu was not refused", i);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_malformed_paths_are_einval)
+{
+	struct iscsi_id id;
+
+	build_tree();
+	ck_assert_int_eq(iscsi_id_lookup(root, "devices/platform/host5/session3", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(root, "", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(root, NULL, &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(root, LUNDIR "/../5:0:0:1/block/sdc", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(root,
+		"/devices/platform/host5/session99999999999/target5:0:0/5:0:0:1/block/sdc", &id),
+		-ENODEV);
+	remove_tree();
+}
+END_TEST
+
+START_TEST(test_iscsi_id_vanished_session_is_enoent)
+{
+	struct iscsi_id id;
+	char link[1024];
+
+	build_tree();
+	snprintf(link, sizeof(link), "%s/%s", root, SESSION_DIR);
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), -ENOENT);
+	remove_tree();
+}
+END_TEST
+
+static char *print_to_string(const struct iscsi_id *id)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	iscsi_id_print(f, id);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_iscsi_id_prints_udev_import_lines_and_omits_empty_values)
+{
+	struct iscsi_id id;
+	char *out;
+
+	build_tree();
+	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	out = print_to_string(&id);
+	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\n"
+			      "ID_ISCSI_LUN=1\n"
+			      "ID_ISCSI_TARGET=" TARGET "\n"
+			      "ID_ISCSI_PORTAL=127.0.0.1:3260\n");
+	free(out);
+
+	put(SESSION_DIR "/targetname", "iqn.2003-01.org.x:t1\nID_ISCSI_LUN=99");
+	put(CONN_DIR "/persistent_port", "");
+	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	out = print_to_string(&id);
+	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\nID_ISCSI_LUN=1\n");
+	free(out);
+	remove_tree();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("iscsi_id");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal);
+	tcase_add_test(tc, test_iscsi_id_partition_maps_to_its_disks_lun);
+	tcase_add_test(tc, test_iscsi_id_accepts_full_sys_path);
+	tcase_add_test(tc, test_iscsi_id_ipv6_portal_is_bracketed);
+	tcase_add_test(tc, test_iscsi_id_large_lun_number_is_kept);
+	tcase_add_test(tc, test_iscsi_id_target_name_with_slash_or_dotdot_gets_no_target);
+	tcase_add_test(tc, test_iscsi_id_overlong_target_name_is_refused_not_truncated);
+	tcase_add_test(tc, test_iscsi_id_bad_portal_values_are_left_out);
+	tcase_add_test(tc, test_iscsi_id_non_iscsi_devices_are_enodev);
+	tcase_add_test(tc, test_iscsi_id_malformed_paths_are_einval);
+	tcase_add_test(tc, test_iscsi_id_vanished_session_is_enoent);
+	tcase_add_test(tc, test_iscsi_id_prints_udev_import_lines_and_omits_empty_values);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
