@@ -5,6 +5,7 @@
 #include "iscsid/daemon.h"
 #include "iscsid/discovery.h"
 #include "iscsid/log.h"
+#include "iscsid/session_req.h"
 #include "libiscsi-core/util.h"
 
 typedef void (*handler_fn)(struct daemon *d, struct request *req);
@@ -35,6 +36,10 @@ static void handle_stop(struct daemon *d, struct request *req)
 static const handler_fn handlers[IPC_TYPE_MAX_] = {
 	[IPC_PING] = handle_ping,
 	[IPC_DISCOVER] = discovery_handle_request,
+	[IPC_LOGIN] = session_handle_login,
+	[IPC_LOGOUT] = session_handle_logout,
+	[IPC_SESSION_INFO] = session_handle_info,
+	[IPC_RESCAN] = session_handle_rescan,
 	[IPC_STOP] = handle_stop,
 };
 

@@ -12,10 +12,14 @@
 #include "iscsid/control.h"
 
 struct discovery;
+struct kernel;
+struct session;
 
 struct daemon {
 	sd_event *event;
 	struct control *control;
+	struct kernel *kernel;          /* NULL until the first kernel session */
+	struct session *sessions;
 	struct discovery *discoveries;  /* in flight */
 	unsigned ndiscoveries;
 	bool stopping;

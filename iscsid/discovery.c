@@ -39,6 +39,8 @@ struct discovery {
 	struct resolve_query *rq;
 	struct tcpconn *conn;
 	sd_event_source *timer;
+	unsigned timer_secs;      /* what the timer was armed with, for the message */
+	sd_event_source *retry;   /* pending reconnect; owned, so freeing x cancels it */
 	struct iscsi_addr cur;    /* where we are connecting (changes on redirect) */
 	char where[300];          /* "127.0.0.1:3260" for messages */
 	unsigned attempts;
@@ -70,6 +72,7 @@ static void discovery_free(struct discovery *x)
 	resolve_cancel(x->rq);
 	tcpconn_free(x->conn);
 	sd_event_source_disable_unref(x->timer);
+	sd_event_source_disable_unref(x->retry);
 	login_free(x->login);
 	st_exchange_free(x->st);
 	if (x->have_result)
@@ -145,14 +148,17 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 		return 0;
 	}
 	fail(x, x->state <= DS_CONNECT ? ISCSI_ERR_TRANS_TIMEOUT : ISCSI_ERR_PDU_TIMEOUT,
-	     "SendTargets discovery at %s timed out during %s", x->where,
-	     x->state <= DS_CONNECT ? "connect" : state_names[x->state]);
+	     "SendTargets discovery at %s timed out: no complete answer within %u s during %s",
+	     x->where, x->timer_secs, x->state <= DS_CONNECT ? "connect" : state_names[x->state]);
 	return 0;
 }
 
 static void arm_timer(struct discovery *x, unsigned seconds)
 {
-	uint64_t usec = (uint64_t)(seconds ? seconds : 15) * 1000000ULL;
+	uint64_t usec;
+
+	x->timer_secs = seconds ? seconds : 15;
+	usec = (uint64_t)x->timer_secs * 1000000ULL;
 
 	if (x->timer) {
 		sd_event_source_set_time_relative(x->timer, usec);
@@ -327,7 +333,7 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct discovery *x = userdata;
 
-	sd_event_source_disable_unref(s);
+	x->retry = sd_event_source_disable_unref(x->retry);
 	start_connect(x);
 	return 0;
 }
@@ -341,15 +347,26 @@ static void on_conn_error(void *userdata, int err, const char *what)
 		return;
 	}
 	if (!strcmp(what, "pdu")) {
-		fail(x, ISCSI_ERR_LOGIN, "%s sent a bad PDU: %s", x->where,
+		/* Same codes as the library's own checks: login 5, SendTargets 4. */
+		fail(x, x->state == DS_LOGIN ? ISCSI_ERR_LOGIN : ISCSI_ERR_TRANS,
+		     "%s sent a bad PDU during %s: %s", x->where, state_names[x->state],
 		     tcpconn_error_msg(x->conn));
+		return;
+	}
+	if (!strcmp(what, "closed")) {
+		const char *mid = tcpconn_error_msg(x->conn);
+
+		/* A hang-up inside a PDU means the target cut its own answer short. */
+		fail(x, ISCSI_ERR_TRANS, "%s closed the connection during %s%s%s", x->where,
+		     state_names[x->state], *mid ? " " : "", mid);
 		return;
 	}
 	if (x->state == DS_CONNECT && retryable(err) && ++x->attempts < x->lp.reopen_max) {
 		log_warn("discovery %s: cannot connect: %s; retrying", x->where, strerror(-err));
 		tcpconn_free(x->conn);
 		x->conn = NULL;
-		sd_event_add_time_relative(x->d->event, NULL, CLOCK_MONOTONIC, 1000000, 0,
+		x->retry = sd_event_source_disable_unref(x->retry);
+		sd_event_add_time_relative(x->d->event, &x->retry, CLOCK_MONOTONIC, 1000000, 0,
 					   on_retry, x);
 		return;
 	}

@@ -63,13 +63,28 @@ static void ev_put_u64(uint8_t *ev, size_t off, uint64_t v)
 	memcpy(ev + off, &v, sizeof(v));
 }
 
+static int probe(struct kmod_ctx *ctx, const char *name)
+{
+	struct kmod_module *mod = NULL;
+	int r = kmod_module_new_from_name(ctx, name, &mod);
+
+	if (r == 0)
+		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL, NULL,
+						    NULL, NULL);
+	kmod_module_unref(mod);
+	return r;
+}
+
+/*
+ * iscsi_tcp, and sd_mod so that scanned LUNs become disks even where no
+ * udev runs to load it (initramfs, containers, our test VM).
+ */
 static int load_module(struct ll_error *err)
 {
 	struct kmod_ctx *ctx;
-	struct kmod_module *mod = NULL;
 	int r;
 
-	if (access(TRANSPORT_DIR, F_OK) == 0)
+	if (access(TRANSPORT_DIR, F_OK) == 0 && access("/sys/module/sd_mod", F_OK) == 0)
 		return 0;
 	ctx = kmod_new(NULL, NULL);
 	if (!ctx) {
@@ -78,11 +93,9 @@ static int load_module(struct ll_error *err)
 		return -ENOMEM;
 	}
 	kmod_load_resources(ctx);
-	r = kmod_module_new_from_name(ctx, "iscsi_tcp", &mod);
-	if (r == 0)
-		r = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, NULL,
-						    NULL, NULL, NULL);
-	kmod_module_unref(mod);
+	r = probe(ctx, "iscsi_tcp");
+	if (probe(ctx, "sd_mod") < 0)
+		log_debug(1, "kernel: sd_mod could not be loaded; disks may not appear");
 	kmod_unref(ctx);
 	if (r < 0 || access(TRANSPORT_DIR, F_OK) < 0) {
 		ll_error_set(err, ISCSI_ERR_TRANS_NOT_FOUND,

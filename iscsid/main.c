@@ -18,7 +18,12 @@
 #include "config.h"
 #include "iscsid/control.h"
 #include "iscsid/daemon.h"
+#include "iscsid/discovery.h"
+#include "iscsid/kernel.h"
 #include "iscsid/log.h"
+#include "iscsid/session.h"
+#include "iscsid/session_req.h"
+#include "sysfs/sysfs.h"
 #include "libiscsi-core/errors.h"
 
 struct options {
@@ -141,6 +146,23 @@ static void report_ready(int *ready_fd, char status)
 	*ready_fd = -1;
 }
 
+/* Sessions left in the kernel by an earlier iscsid are taken over as they are. */
+static void adopt_existing(struct daemon *d)
+{
+	struct sysfs_session *list;
+	struct ll_error err = { 0 };
+	size_t n = 0;
+
+	if (sysfs_session_list(SYSFS_ROOT, &list, &n) < 0 || n == 0)
+		return;
+	sysfs_sessions_free(list, n);
+	if (daemon_kernel(d, &err) < 0) {
+		log_err("cannot adopt %zu existing session(s): %s", n, err.msg);
+		return;
+	}
+	sessions_adopt_all(d);
+}
+
 static int run(struct daemon *d, int *ready_fd)
 {
 	sigset_t mask;
@@ -161,6 +183,7 @@ static int run(struct daemon *d, int *ready_fd)
 	if (r < 0)
 		return r;
 	log_info("listening on %s", control_socket_path(d->control));
+	adopt_existing(d);
 	sd_notify(0, "READY=1\nSTATUS=Ready to process requests");
 	report_ready(ready_fd, 0);
 	r = sd_event_loop(d->event);
@@ -189,7 +212,10 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_err("exiting: %s", strerror(-r));
 	report_ready(&ready_fd, ISCSI_ERR);
+	discovery_cancel_all(&d);
+	sessions_release_all(&d);
 	control_free(d.control);
+	kernel_close(d.kernel);
 	sd_event_unref(d.event);
 	return r < 0 ? ISCSI_ERR : 0;
 }

@@ -57,6 +57,26 @@ static int do_send(struct tcpconn *c)
 	return 0;
 }
 
+/*
+ * The peer closed the connection.  Between PDUs that is "closed"; inside
+ * one the target cut its own PDU short, which the owner should be told.
+ */
+static int eof(struct tcpconn *c)
+{
+	if (c->rlen == 0)
+		return -ESHUTDOWN;
+	if (c->rwant == PDU_BHS_LEN)
+		ll_error_set(&c->err, ISCSI_ERR_TRANS,
+			     "in the middle of a PDU header (%zu of %d bytes received)",
+			     c->rlen, PDU_BHS_LEN);
+	else
+		ll_error_set(&c->err, ISCSI_ERR_TRANS,
+			     "in the middle of a %s (%zu of %zu bytes received)",
+			     pdu_opcode_str(c->rbuf[PDU_OFF_OPCODE] & PDU_OPCODE_MASK),
+			     c->rlen, c->rwant);
+	return -ESHUTDOWN;
+}
+
 /* Returns 1 when a PDU is complete in rbuf, 0 for more, <0 on error. */
 static int do_recv(struct tcpconn *c)
 {
@@ -66,7 +86,7 @@ static int do_recv(struct tcpconn *c)
 		if (n < 0)
 			return (errno == EAGAIN || errno == EINTR) ? 0 : -errno;
 		if (n == 0)
-			return -ECONNRESET;
+			return eof(c);
 		c->rlen += (size_t)n;
 		if (c->rlen < c->rwant)
 			continue;
@@ -125,6 +145,10 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	}
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		r = do_recv(c);
+		if (r == -ESHUTDOWN) {
+			c->ops->error(c->userdata, -ECONNRESET, "closed");
+			return 0;
+		}
 		if (r < 0) {
 			c->ops->error(c->userdata, r, r == -EBADMSG ? "pdu" : "receive");
 			return 0;

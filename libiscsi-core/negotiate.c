@@ -123,6 +123,7 @@ static const struct {
 #define ST_PROPOSED 0x04u   /* the target proposed it (and we answered) */
 #define ST_DECLARED 0x08u   /* the target declared it */
 #define ST_AGREED   0x10u   /* .value holds the result; otherwise the default */
+#define ST_SETTLED  0x20u   /* our offer alone fixes the result; an answer is optional */
 #define ST_SEEN (ST_ANSWERED | ST_PROPOSED | ST_DECLARED)
 
 static const char *const security_prefixes[] = {
@@ -368,6 +369,16 @@ int neg_build_offer(struct neg_ctx *ctx, struct text_list *out)
 		if (r < 0)
 			return r;
 		s->st |= ST_OFFERED;
+		/*
+		 * RFC 7143 6.2.2: the answer is optional when the Boolean
+		 * function is AND and we say No, or OR and we say Yes
+		 * (LIO omits it for DataPDUInOrder=Yes, for example).
+		 */
+		if ((k->type == NEG_BOOL_AND && s->ours == 0) ||
+		    (k->type == NEG_BOOL_OR && s->ours == 1)) {
+			s->st |= ST_SETTLED | ST_AGREED;
+			s->value = s->ours;
+		}
 	}
 	ctx->offered = true;
 	return 0;
@@ -619,7 +630,7 @@ bool neg_complete(const struct neg_ctx *ctx)
 		const struct neg_key_state *s = &ctx->k[i];
 		enum neg_type t = key_table[i].type;
 
-		if ((s->st & ST_OFFERED) && !(s->st & ST_ANSWERED) &&
+		if ((s->st & ST_OFFERED) && !(s->st & (ST_ANSWERED | ST_SETTLED)) &&
 		    t != NEG_NUM_DECL && t != NEG_DECL_STR)
 			return false;
 	}

@@ -136,7 +136,7 @@ static size_t vjoin(uint8_t *buf, size_t cap, va_list ap)
 	return n;
 }
 
-static enum login_step respond(struct fake *f, bool t, uint8_t csg, uint8_t nsg, ...)
+static enum login_step respond(struct fake *f, bool t, unsigned csg, unsigned nsg, ...)
 {
 	struct pdu_login_rsp h;
 	uint8_t buf[8192];
@@ -146,11 +146,11 @@ static enum login_step respond(struct fake *f, bool t, uint8_t csg, uint8_t nsg,
 	va_start(ap, nsg);
 	n = vjoin(buf, sizeof(buf), ap);
 	va_end(ap);
-	rsp_init(f, &h, t, csg, nsg);
+	rsp_init(f, &h, t, (uint8_t)csg, (uint8_t)nsg);
 	return send_raw(f, &h, buf, n);
 }
 
-static enum login_step respond_status(struct fake *f, uint8_t cls, uint8_t det, ...)
+static enum login_step respond_status(struct fake *f, unsigned cls, unsigned det, ...)
 {
 	struct pdu_login_rsp h;
 	uint8_t buf[1024];
@@ -161,8 +161,8 @@ static enum login_step respond_status(struct fake *f, uint8_t cls, uint8_t det, 
 	n = vjoin(buf, sizeof(buf), ap);
 	va_end(ap);
 	rsp_init(f, &h, false, f->rq.csg, 0);
-	h.status_class = cls;
-	h.status_detail = det;
+	h.status_class = (uint8_t)cls;
+	h.status_detail = (uint8_t)det;
 	return send_raw(f, &h, buf, n);
 }
 

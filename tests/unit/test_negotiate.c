@@ -339,6 +339,46 @@ START_TEST(test_negotiate_full_login_gives_agreed_values)
 }
 END_TEST
 
+/* RFC 7143 6.2.2: AND with our No and OR with our Yes need no answer (LIO omits them). */
+START_TEST(test_negotiate_completes_without_optional_boolean_answers)
+{
+	struct neg_ctx ctx;
+	struct neg_config c;
+	struct neg_params p;
+	struct text_list in, reply;
+	struct ll_error err = { 0 };
+
+	neg_config_defaults(&c);
+	c.initial_r2t = true;      /* OR + Yes: settled by us */
+	c.immediate_data = false;  /* AND + No: settled by us */
+	start(&ctx, &c, false);
+	mklist(&in, "HeaderDigest=None", "DataDigest=None", "MaxConnections=1",
+	       "MaxBurstLength=262144", "FirstBurstLength=65536", "DefaultTime2Wait=2",
+	       "DefaultTime2Retain=0", "MaxOutstandingR2T=1", "ErrorRecoveryLevel=0", NULL);
+	ck_assert_int_eq(feed(&ctx, &in, &reply, &err), 0);
+	text_list_free(&reply);
+	ck_assert(neg_complete(&ctx));
+	neg_result(&ctx, &p);
+	ck_assert(p.initial_r2t);
+	ck_assert(!p.immediate_data);
+	ck_assert(p.data_pdu_in_order);
+	ck_assert(p.data_seq_in_order);
+}
+END_TEST
+
+/* An optional answer that does come must still be legal. */
+START_TEST(test_negotiate_optional_boolean_answer_is_still_checked)
+{
+	struct neg_ctx ctx;
+	struct ll_error err = { 0 };
+	char rv[64];
+
+	start_default(&ctx);
+	/* we offered DataPDUInOrder=Yes (OR): the only legal answer is Yes */
+	ck_assert_int_eq(feed1(&ctx, "DataPDUInOrder=No", rv, sizeof(rv), &err), -1);
+}
+END_TEST
+
 START_TEST(test_negotiate_complete_only_after_every_offer_is_answered)
 {
 	struct neg_ctx ctx;
@@ -930,6 +970,8 @@ int main(void)
 	tcase_add_test(tc, test_negotiate_discovery_offer_has_only_applicable_keys);
 	tcase_add_test(tc, test_negotiate_full_login_gives_agreed_values);
 	tcase_add_test(tc, test_negotiate_complete_only_after_every_offer_is_answered);
+	tcase_add_test(tc, test_negotiate_completes_without_optional_boolean_answers);
+	tcase_add_test(tc, test_negotiate_optional_boolean_answer_is_still_checked);
 	tcase_add_test(tc, test_negotiate_numeric_min_answer_must_not_exceed_offer);
 	tcase_add_test(tc, test_negotiate_numeric_max_answer_must_not_be_below_offer);
 	tcase_add_test(tc, test_negotiate_rejects_malformed_numbers_in_answers);

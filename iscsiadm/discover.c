@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* discover.c: SendTargets through iscsid, then the node DB (see discover.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "iscsiadm/client.h"
+#include "iscsiadm/discover.h"
+#include "iscsiadm/login.h"
+#include "iscsiadm/msg.h"
+#include "iscsiadm/nodes.h"
+#include "iscsiadm/print.h"
+#include "libiscsi-core/iqn.h"
+#include "libiscsi-core/util.h"
+
+#define DISCOVER_SLACK_S 30
+#define MAX_DISC_IFACES OPTS_MAX_IFACES
+
+struct found {
+	struct node_list recs;       /* one per portal and iface, in that order */
+	struct rec *ifaces[MAX_DISC_IFACES];
+	size_t n_ifaces;
+};
+
+int discover_new_drec(struct ctx *c, const char *address, int port, struct rec **out)
+{
+	struct ll_error err = { 0 };
+	const struct cfg *cfg = NULL;
+	struct rec *r;
+	int rc = ctx_cfg(c, &cfg);
+
+	if (rc)
+		return rc;
+	r = cfg_rec_new(cfg, REC_DISC_ST);
+	if (!r)
+		return ISCSI_ERR_NOMEM;
+	if (rec_set(r, "discovery.sendtargets.address", address, &err) < 0 ||
+	    rec_set_int(r, "discovery.sendtargets.port", port, &err) < 0) {
+		rec_free(r);
+		return ctx_report(&err);
+	}
+	*out = r;
+	return 0;
+}
+
+/* The -I ifaces (unknown ones dropped with open-iscsi's message); none
+ * left means the default iface. */
+static int load_ifaces(struct ctx *c, struct found *f)
+{
+	const struct opts *o = c->o;
+	struct ndb *db;
+	int rc = ctx_db(c, &db);
+
+	for (size_t i = 0; i < o->n_ifaces && !rc; i++) {
+		struct rec *r = NULL;
+
+		rc = ctx_iface(c, o->ifaces[i], &r);
+		if (rc == ISCSI_ERR_NO_OBJS_FOUND) {
+			log_error("Could not read iface info for %s. Make sure an iface "
+				  "config with the file name and iface.iscsi_ifacename %s "
+				  "is in %s/ifaces.", o->ifaces[i], o->ifaces[i], ndb_root(db));
+			rc = 0;
+			continue;
+		}
+		if (!rc)
+			f->ifaces[f->n_ifaces++] = r;
+	}
+	if (!rc && f->n_ifaces == 0)
+		rc = ctx_iface(c, "default", &f->ifaces[f->n_ifaces++]);
+	return rc;
+}
+
+static int discover_timeout_s(const struct rec *drec)
+{
+	long per_try = rec_get_int(drec, "discovery.sendtargets.timeo.login_timeout") +
+		       rec_get_int(drec, "discovery.sendtargets.timeo.auth_timeout") +
+		       rec_get_int(drec, "discovery.sendtargets.timeo.active_timeout");
+	long tries = rec_get_int(drec, "discovery.sendtargets.reopen_max") + 1;
+	long t = per_try > 0 && tries > 0 ? per_try * tries : 0;
+
+	if (t > 3600)
+		t = 3600;
+	return client_timeout((int)t + DISCOVER_SLACK_S);
+}
+
+static int build_request(struct ctx *c, const struct rec *drec, const struct rec *iface,
+			 struct ipc_msg *m)
+{
+	struct rec *i = rec_dup(iface);
+	const char *iname;
+	int rc = i ? 0 : ISCSI_ERR_NOMEM;
+
+	if (!rc && !*rec_get(i, "iface.initiatorname") && !(rc = ctx_iname(c, &iname)))
+		rc = rec_set(i, "iface.initiatorname", iname, NULL) < 0 ? ISCSI_ERR_INVAL : 0;
+	ipc_msg_init(m, IPC_DISCOVER, 0);
+	if (!rc && (login_msg_add_record(m, drec) < 0 || login_msg_add_record(m, i) < 0))
+		rc = ISCSI_ERR_NOMEM;
+	rec_free(i);
+	return rc;
+}
+
+static void print_warnings(const struct ipc_msg *reply)
+{
+	for (size_t i = 0; i < reply->n; i++)
+		if (reply->attrs[i].tag == IPC_A_WARNING)
+			log_warning("%s", (const char *)reply->attrs[i].val);
+}
+
+/* Sends IPC_DISCOVER; on success *reply holds the answer. */
+static int ask_iscsid(struct ctx *c, const struct rec *drec, const struct rec *iface,
+		      struct ipc_msg *reply)
+{
+	struct ll_error err = { 0 };
+	const struct cfg *cfg = NULL;
+	struct client *cl = NULL;
+	struct ipc_msg req;
+	uint32_t status = ISCSI_ERR_ISCSID_COMM_ERR;
+	const char *msg;
+	int rc = build_request(c, drec, iface, &req);
+
+	ctx_cfg(c, &cfg);
+	if (!rc && client_open(&cl, true, cfg, &err) == 0 &&
+	    client_call(cl, &req, reply, client_deadline(discover_timeout_s(drec)), &err) == 0) {
+		print_warnings(reply);
+		if (ipc_msg_get_u32(reply, IPC_A_STATUS, &status) < 0)
+			status = ISCSI_ERR_ISCSID_COMM_ERR;
+		msg = ipc_msg_get_str(reply, IPC_A_MESSAGE);
+		if (status && msg && *msg)
+			log_error("%s", msg);
+		rc = (int)status;
+		if (rc)
+			ipc_msg_free(reply);
+	} else if (!rc) {
+		if (err.code != ISCSI_ERR_ISCSID_NOTCONN)
+			log_error("%s", err.msg);
+		rc = err.code ? err.code : ISCSI_ERR_ISCSID_COMM_ERR;
+	}
+	ipc_msg_free(&req);
+	client_close(cl);
+	if (rc)
+		log_error("Could not perform SendTargets discovery: %s", iscsi_exit_str(rc));
+	return rc;
+}
+
+static int make_node(struct ctx *c, const struct rec *drec, const struct rec *iface,
+		     const char *target, const struct iscsi_addr *a, struct rec **out)
+{
+	struct ll_error err = { 0 };
+	const struct cfg *cfg = NULL;
+	struct rec *r;
+
+	ctx_cfg(c, &cfg);
+	r = cfg_rec_new(cfg, REC_NODE);
+	if (!r)
+		return ISCSI_ERR_NOMEM;
+	rec_copy_common(r, iface);
+	if (rec_set(r, "node.name", target, &err) < 0 ||
+	    rec_set_int(r, "node.tpgt", a->tpgt, &err) < 0 ||
+	    rec_set(r, "node.conn[0].address", a->host, &err) < 0 ||
+	    rec_set_int(r, "node.conn[0].port", a->port, &err) < 0 ||
+	    rec_set(r, "node.discovery_address",
+		    rec_get(drec, "discovery.sendtargets.address"), &err) < 0 ||
+	    rec_set_int(r, "node.discovery_port",
+			rec_get_int(drec, "discovery.sendtargets.port"), &err) < 0 ||
+	    rec_set(r, "node.discovery_type", "send_targets", &err) < 0) {
+		rec_free(r);
+		log_warning("ignoring portal %s of %s: %s", a->host, target, err.msg);
+		return 0;
+	}
+	*out = r;
+	return 0;
+}
+
+static int add_portal(struct ctx *c, const struct rec *drec, struct found *f,
+		      const char *target, const char *portal)
+{
+	struct ll_error err = { 0 };
+	struct iscsi_addr a;
+
+	if (iqn_parse_address(portal, 0, &a, &err) < 0) {
+		log_warning("ignoring portal \"%s\" of %s: %s", portal, target, err.msg);
+		return 0;
+	}
+	for (size_t i = 0; i < f->n_ifaces; i++) {
+		struct ndb_node_id id;
+		struct rec *r = NULL;
+		int rc = make_node(c, drec, f->ifaces[i], target, &a, &r);
+
+		if (rc)
+			return rc;
+		if (!r)
+			continue;
+		if (ndb_node_id_from_rec(r, &id, &err) < 0) {
+			log_warning("ignoring portal %s of %s: %s", portal, target, err.msg);
+			rec_free(r);
+			return 0;
+		}
+		if (node_list_add(&f->recs, &id, r) < 0) {
+			rec_free(r);
+			return ISCSI_ERR_NOMEM;
+		}
+	}
+	return 0;
+}
+
+/* TARGET then its PORTALs, repeated. Names are checked again here: they
+ * become directory names. */
+static int parse_reply(struct ctx *c, const struct rec *drec, const struct ipc_msg *reply,
+		       struct found *f)
+{
+	const char *target = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < reply->n && !rc; i++) {
+		const struct ipc_attr_val *av = &reply->attrs[i];
+		struct ll_error err = { 0 };
+		const char *s = (const char *)av->val;
+
+		if (av->tag == IPC_A_TARGET) {
+			target = s;
+			if (ndb_check_target(s, &err) < 0) {
+				log_warning("Discovery TargetName invalid, ignoring: %s", err.msg);
+				target = NULL;
+			}
+		} else if (av->tag == IPC_A_PORTAL && target) {
+			rc = add_portal(c, drec, f, target, s);
+		}
+	}
+	return rc;
+}
+
+static bool same_node(const struct ndb_node_id *a, const struct ndb_node_id *b)
+{
+	return streq(a->target, b->target) && !strcasecmp(a->address, b->address) &&
+	       a->port == b->port && a->tpgt == b->tpgt && streq(a->iface, b->iface);
+}
+
+static bool from_drec(const struct rec *node, const struct rec *drec)
+{
+	const char *type = rec_get(node, "node.discovery_type");
+	const char *addr = rec_get(node, "node.discovery_address");
+
+	return type && streq(type, "send_targets") && addr &&
+	       !strcasecmp(addr, rec_get(drec, "discovery.sendtargets.address")) &&
+	       rec_get_int(node, "node.discovery_port") ==
+	       rec_get_int(drec, "discovery.sendtargets.port");
+}
+
+static int delete_stale(struct ndb *db, const struct rec *drec, const struct found *f)
+{
+	struct ll_error err = { 0 };
+	struct node_list old;
+	int rc = node_list_load(db, NULL, &old);
+
+	for (size_t i = 0; i < old.n && !rc; i++) {
+		bool keep = !from_drec(old.recs[i], drec);
+
+		for (size_t j = 0; j < f->recs.n && !keep; j++)
+			keep = same_node(&old.ids[i], &f->recs.ids[j]);
+		if (!keep && ndb_node_delete(db, &old.ids[i], &err) < 0)
+			rc = ctx_report(&err);
+	}
+	node_list_free(&old);
+	return rc;
+}
+
+static void report_add_failure(const struct rec *r, const struct ll_error *err)
+{
+	char iface[4 * REC_VALUE_MAX + 64];
+
+	print_iface_str(iface, sizeof(iface), r);
+	log_error("Could not add/update [%s:%s %s,%ld,%ld %s]",
+		  rec_get(r, "iface.transport_name"), iface,
+		  rec_get(r, "node.conn[0].address"), rec_get_int(r, "node.conn[0].port"),
+		  rec_get_int(r, "node.tpgt"), rec_get(r, "node.name"));
+	log_error("%s", err->msg);
+}
+
+static int store(struct ctx *c, const struct rec *drec, const struct found *f, unsigned op)
+{
+	struct ll_error err = { 0 };
+	struct ndb *db;
+	int rc = ctx_db(c, &db);
+
+	if (rc)
+		return rc;
+	if (ndb_lock(db, true, &err) < 0)
+		return ctx_report(&err);
+	if (op & OP_DELETE)
+		rc = delete_stale(db, drec, f);
+	for (size_t i = 0; i < f->recs.n && (op & (OP_NEW | OP_UPDATE)); i++) {
+		if (!(op & OP_UPDATE) && ndb_node_exists(db, &f->recs.ids[i]))
+			continue;
+		if (ndb_node_write(db, f->recs.recs[i], &err) < 0) {
+			report_add_failure(f->recs.recs[i], &err);
+			if (!rc)
+				rc = err.code ? err.code : ISCSI_ERR_IDBM;
+			ll_error_clear(&err);
+		}
+	}
+	ndb_unlock(db);
+	return rc;
+}
+
+static void print_found(const struct found *f, int level)
+{
+	struct print_tree t;
+
+	print_tree_init(&t);
+	for (size_t i = 0; i < f->recs.n; i++) {
+		const struct ndb_node_id *id = &f->recs.ids[i];
+
+		if (level >= 1)
+			print_tree_node(&t, id);
+		else
+			print_portal_flat(id->target, id->address, id->port, id->tpgt);
+	}
+	fflush(stdout);
+}
+
+static int process(struct ctx *c, const struct rec *drec, struct found *f, unsigned op)
+{
+	struct ipc_msg reply;
+	int rc = ask_iscsid(c, drec, f->ifaces[0], &reply);
+
+	if (rc)
+		return rc;
+	rc = parse_reply(c, drec, &reply, f);
+	ipc_msg_free(&reply);
+	if (rc)
+		return rc;
+	if (f->recs.n == 0) {
+		log_error("No portals found");
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	if (!(op & OP_NONPERSISTENT))
+		rc = store(c, drec, f, op);
+	print_found(f, c->o->print_level);
+	if (c->o->login) {
+		int lrc = login_records(c, f->recs.recs, f->recs.n, true);
+
+		if (lrc)
+			log_error("Could not log into all portals");
+		if (!rc)
+			rc = lrc;
+	}
+	return rc;
+}
+
+int discover_sendtargets(struct ctx *c, const struct rec *drec, unsigned op)
+{
+	struct found *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (!f)
+		return ISCSI_ERR_NOMEM;
+	/* open-iscsi: no op given means all of them */
+	if (!(op & (OP_NEW | OP_DELETE | OP_UPDATE | OP_NONPERSISTENT | OP_SHOW)))
+		op |= OP_NEW | OP_DELETE | OP_UPDATE;
+	rc = load_ifaces(c, f);
+	if (!rc)
+		rc = process(c, drec, f, op);
+	node_list_free(&f->recs);
+	for (size_t i = 0; i < f->n_ifaces; i++)
+		rec_free(f->ifaces[i]);
+	free(f);
+	return rc;
+}

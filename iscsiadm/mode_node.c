@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mode_node.c: `iscsiadm -m node` dispatch, listing, record dump and login.
+ *
+ * Order of checks follows open-iscsi 2.1.8 (exec_node_op), because scripts
+ * depend on which error wins: --loginall/--logoutall first, then the
+ * -I iface, then the login/logout/op combinations, then the action.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "iscsiadm/login.h"
+#include "iscsiadm/mode_node.h"
+#include "iscsiadm/msg.h"
+#include "iscsiadm/nodes.h"
+#include "iscsiadm/opts.h"
+#include "iscsiadm/print.h"
+#include "libiscsi-core/util.h"
+
+static int not_yet(const char *what)
+{
+	log_error("%s needs the session list, which this build of lunlink does not read yet", what);
+	return ISCSI_ERR_OP_NOT_SUPP;
+}
+
+int node_logout(struct ctx *c, const char *iface)
+{
+	(void)c; (void)iface;
+	return not_yet("logout");
+}
+
+int node_logout_all(struct ctx *c, const char *mode)
+{
+	(void)c;
+	if (!streq(mode, "all") && !streq(mode, "manual") && !streq(mode, "automatic")) {
+		log_error("Invalid logoutall option %s.", mode);
+		opts_usage(ISCSI_ERR_INVAL);
+		return ISCSI_ERR_INVAL;
+	}
+	return not_yet("logoutall");
+}
+
+int node_rescan(struct ctx *c, const char *iface)
+{
+	(void)c; (void)iface;
+	return not_yet("rescan");
+}
+
+int node_stats(struct ctx *c, const char *iface)
+{
+	(void)c; (void)iface;
+	return not_yet("stats");
+}
+
+struct list_state {
+	int level;
+	struct print_tree tree;
+};
+
+static int list_one(struct ndb *db, const struct ndb_node_id *id, struct rec *rec,
+		    void *userdata)
+{
+	struct list_state *st = userdata;
+
+	(void)db; (void)rec;
+	if (st->level == 1)
+		print_tree_node(&st->tree, id);
+	else
+		print_node_flat(id);
+	return 0;
+}
+
+static int node_list(struct ctx *c)
+{
+	struct list_state st = { .level = c->o->print_level };
+	struct ll_error err = { 0 };
+	struct ndb *db;
+	unsigned count = 0;
+	int rc;
+
+	if (st.level < -1 || st.level > 1) {
+		log_error("Invalid info level %d. Try 0 or 1.", st.level);
+		return ISCSI_ERR_INVAL;
+	}
+	rc = ctx_db(c, &db);
+	if (rc)
+		return rc;
+	print_tree_init(&st.tree);
+	if (ndb_node_foreach(db, NULL, list_one, &st, &count, &err) < 0)
+		return ctx_report(&err);
+	if (count == 0) {
+		log_error("No records found");
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	return 0;
+}
+
+struct show_state {
+	bool secrets;
+	int rc;
+};
+
+static int show_one(struct ndb *db, const struct ndb_node_id *id, struct rec *rec,
+		    void *userdata)
+{
+	struct show_state *st = userdata;
+	int rc = print_record(rec, st->secrets);
+
+	(void)db; (void)id;
+	if (rc && !st->rc)
+		st->rc = rc;
+	return 0;
+}
+
+static int node_show(struct ctx *c, const char *iface)
+{
+	struct show_state st = { .secrets = c->o->show_secrets };
+	struct ndb_filter f = ctx_node_filter(c, iface);
+	struct ll_error err = { 0 };
+	struct ndb *db;
+	unsigned count = 0;
+	int rc = ctx_db(c, &db);
+
+	if (rc)
+		return rc;
+	if (ndb_node_foreach(db, &f, show_one, &st, &count, &err) < 0)
+		return ctx_report(&err);
+	if (count == 0) {
+		log_error("No records found");
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	return st.rc;
+}
+
+static int login_list(struct ctx *c, struct node_list *l)
+{
+	int rc;
+
+	if (l->n == 0) {
+		log_error("No records found");
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	rc = login_records(c, l->recs, l->n, !c->o->no_wait);
+	if (rc)
+		log_error("Could not log into all portals");
+	return rc;
+}
+
+static int node_login(struct ctx *c, const char *iface)
+{
+	struct ndb_filter f = ctx_node_filter(c, iface);
+	struct node_list l;
+	struct ndb *db;
+	int rc = ctx_db(c, &db);
+
+	if (rc || (rc = node_list_load(db, &f, &l)))
+		return rc;
+	rc = login_list(c, &l);
+	node_list_free(&l);
+	return rc;
+}
+
+/* open-iscsi: onboot records only for "onboot"; node.startup or
+ * node.conn[0].startup equal to the mode; "all" is everything else. */
+static bool startup_matches(const struct rec *r, const char *mode)
+{
+	const char *s = rec_get(r, "node.startup");
+	const char *cs = rec_get(r, "node.conn[0].startup");
+
+	if (s && streq(s, "onboot") && !streq(mode, "onboot"))
+		return false;
+	if (streq(mode, "all"))
+		return true;
+	return (s && streq(s, mode)) || (cs && streq(cs, mode));
+}
+
+static int node_login_all(struct ctx *c, const char *mode)
+{
+	struct node_list all, pick = { 0 };
+	struct ndb *db;
+	int rc;
+
+	if (!streq(mode, "all") && !streq(mode, "manual") && !streq(mode, "automatic") &&
+	    !streq(mode, "onboot")) {
+		log_error("Invalid loginall option %s.", mode);
+		opts_usage(ISCSI_ERR_INVAL);
+		return ISCSI_ERR_INVAL;
+	}
+	rc = ctx_db(c, &db);
+	if (rc || (rc = node_list_load(db, NULL, &all)))
+		return rc;
+	for (size_t i = 0; i < all.n; i++) {
+		if (!startup_matches(all.recs[i], mode))
+			continue;
+		if (node_list_add(&pick, &all.ids[i], all.recs[i]) < 0) {
+			rc = ISCSI_ERR_NOMEM;
+			break;
+		}
+		all.recs[i] = NULL;   /* moved into pick */
+	}
+	if (!rc)
+		rc = login_list(c, &pick);
+	node_list_free(&pick);
+	node_list_free(&all);
+	return rc;
+}
+
+/* -I: open-iscsi reads the iface first and gives up with this message. */
+static int check_iface(struct ctx *c, const char **iface)
+{
+	const struct opts *o = c->o;
+	struct rec *r = NULL;
+	int rc;
+
+	*iface = NULL;
+	if (o->n_ifaces == 0)
+		return 0;
+	rc = ctx_iface(c, o->ifaces[0], &r);
+	if (rc == ISCSI_ERR_NO_OBJS_FOUND) {
+		log_error("Could not read iface info for %s.", o->ifaces[0]);
+		return ISCSI_ERR_NOMEM;   /* open-iscsi 2.1.8 exits 3 here */
+	}
+	if (rc)
+		return rc;
+	if (o->n_ifaces > 1)
+		log_warning("NODE mode only accepts one interface. Using the first one "
+			    "driver %s hwaddress %s ipaddress %s.",
+			    rec_get(r, "iface.transport_name"), rec_get(r, "iface.hwaddress"),
+			    rec_get(r, "iface.ipaddress"));
+	rec_free(r);
+	*iface = o->ifaces[0];
+	return 0;
+}
+
+static int node_op(struct ctx *c, const char *iface)
+{
+	const struct opts *o = c->o;
+
+	switch (o->op) {
+	case OP_NOOP:
+		if (!o->targetname && !o->portal && !iface)
+			return node_list(c);
+		return node_show(c, iface);
+	case OP_SHOW:
+		return node_show(c, iface);
+	case OP_NEW:
+		return node_new(c, iface);
+	case OP_DELETE:
+		return node_delete(c, iface);
+	case OP_UPDATE:
+		return node_update(c, iface);
+	default:
+		log_error("operation is not supported.");
+		return ISCSI_ERR_INVAL;
+	}
+}
+
+int mode_node(struct ctx *c)
+{
+	const struct opts *o = c->o;
+	const char *iface;
+	int rc;
+
+	if (o->login_all)
+		return node_login_all(c, o->login_all);
+	if (o->logout_all)
+		return node_logout_all(c, o->logout_all);
+	rc = ctx_portal(c);
+	if (rc || (rc = check_iface(c, &iface)))
+		return rc;
+	if (o->login && o->logout) {
+		log_error("Invalid parameters. Both login and logout passed in");
+		return ISCSI_ERR_INVAL;
+	}
+	if ((o->login || o->logout) && o->op) {
+		log_error("Invalid parameters. Login/logout and op passed in");
+		return ISCSI_ERR_INVAL;
+	}
+	if (o->rescan)
+		return node_rescan(c, iface);
+	if (o->stats)
+		return node_stats(c, iface);
+	if (o->login)
+		return node_login(c, iface);
+	if (o->logout)
+		return node_logout(c, iface);
+	return node_op(c, iface);
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mode_session.h: `iscsiadm -m session` (needs the sysfs session list;
+ * a stub until that module exists), and the small modes: fw, host, and
+ * `-k 0` (ask iscsid to stop).
+ */
+#ifndef ISCSIADM_MODE_SESSION_H
+#define ISCSIADM_MODE_SESSION_H
+
+#include "iscsiadm/ctx.h"
+
+int mode_session(struct ctx *c);
+int mode_fw(struct ctx *c);
+int mode_host(struct ctx *c);
+int kill_iscsid(struct ctx *c, int priority);
+
+#endif

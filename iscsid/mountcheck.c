@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mountcheck.c: find mounts and swaps on a session's disks (see mountcheck.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <libmount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "iscsid/mountcheck.h"
+#include "libiscsi-core/util.h"
+#include "sysfs/sysfs.h"
+
+#define MAX_DEVS 256
+
+struct devset {
+	size_t n;
+	dev_t devno[MAX_DEVS];
+	char name[MAX_DEVS][64];
+};
+
+static bool devset_has(const struct devset *s, dev_t d)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->devno[i] == d)
+			return true;
+	return false;
+}
+
+static void add_dev(const char *sysroot, struct devset *s, const char *name, int depth);
+
+/* Partitions are subdirectories of the disk that carry a "partition" file. */
+static void add_children(const char *sysroot, struct devset *s, const char *name,
+			 const char *sub, bool partitions_only, int depth)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/class/block/%s%s", sysroot, name, sub);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char attr[768];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (partitions_only) {
+			snprintf(attr, sizeof(attr), "%s/%s/partition", path, de->d_name);
+			if (access(attr, F_OK) < 0)
+				continue;
+		}
+		add_dev(sysroot, s, de->d_name, depth + 1);
+	}
+	closedir(d);
+}
+
+static void add_dev(const char *sysroot, struct devset *s, const char *name, int depth)
+{
+	char rel[128], val[32];
+	unsigned maj, min;
+
+	if (depth > 8 || s->n >= MAX_DEVS)
+		return;
+	snprintf(rel, sizeof(rel), "class/block/%s/dev", name);
+	if (sysfs_read(sysroot, rel, val, sizeof(val)) < 0 || sscanf(val, "%u:%u", &maj, &min) != 2)
+		return;
+	if (devset_has(s, makedev(maj, min)))
+		return;
+	s->devno[s->n] = makedev(maj, min);
+	str_copy(s->name[s->n], sizeof(s->name[0]), name);
+	s->n++;
+	add_children(sysroot, s, name, "", true, depth);
+	add_children(sysroot, s, name, "/holders", false, depth);
+}
+
+static dev_t path_devno(const char *path)
+{
+	struct stat st;
+
+	if (!path || stat(path, &st) < 0 || !S_ISBLK(st.st_mode))
+		return 0;
+	return st.st_rdev;
+}
+
+static int scan_table(struct libmnt_table *tb, const struct devset *s, bool swaps,
+		      char *where, size_t len)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int found = 0;
+
+	if (!it)
+		return -ENOMEM;
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		dev_t d = swaps ? path_devno(mnt_fs_get_srcpath(fs)) : mnt_fs_get_devno(fs);
+
+		if (!d || !devset_has(s, d))
+			continue;
+		if (found++ == 0)
+			snprintf(where, len, "%s %s %s", mnt_fs_get_source(fs) ?: "?",
+				 swaps ? "is used as" : "is mounted on",
+				 swaps ? "swap" : (mnt_fs_get_target(fs) ?: "?"));
+	}
+	mnt_free_iter(it);
+	return found;
+}
+
+int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, char *where,
+		     size_t len)
+{
+	struct devset *s = calloc(1, sizeof(*s));
+	struct libmnt_table *mounts = NULL, *swaps = NULL;
+	int found = 0, r;
+
+	if (!s)
+		return -ENOMEM;
+	where[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		add_dev(sysroot, s, disks[i], 0);
+	if (s->n == 0)
+		goto out;
+	mounts = mnt_new_table();
+	swaps = mnt_new_table();
+	if (!mounts || !swaps) {
+		found = -ENOMEM;
+		goto out;
+	}
+	r = mnt_table_parse_mtab(mounts, NULL);
+	if (r < 0) {
+		found = r;
+		goto out;
+	}
+	found = scan_table(mounts, s, false, where, len);
+	/* No swaps file means no swap areas. */
+	if (found >= 0 && mnt_table_parse_swaps(swaps, NULL) == 0) {
+		int more = scan_table(swaps, s, true, found ? (char[128]){ 0 } : where,
+				      found ? 128 : len);
+
+		found = more < 0 ? more : found + more;
+	}
+out:
+	mnt_unref_table(mounts);
+	mnt_unref_table(swaps);
+	free(s);
+	return found;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mountcheck.h: is a session's storage in use?  (safe logout)
+ *
+ * For each disk of a session we collect the block devices that depend on
+ * it: the disk, its partitions, and everything stacked on those
+ * (device-mapper, LVM, md: sysfs "holders", recursively).  A device is in
+ * use when a mounted filesystem (libmount's view of mountinfo) lives on it
+ * or it is an active swap area.  Logging out such a session would lose
+ * data, so iscsid refuses unless the caller forces it.
+ */
+#ifndef ISCSID_MOUNTCHECK_H
+#define ISCSID_MOUNTCHECK_H
+
+#include <stddef.h>
+
+/*
+ * disks: kernel names ("sdb").  Returns the number of mounts/swaps found
+ * (0 = free) and describes the first in `where` ("/dev/sdb1 mounted on
+ * /mnt"); negative errno if the mount table cannot be read.
+ */
+int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, char *where,
+		     size_t len);
+
+#endif

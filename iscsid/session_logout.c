@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * session_logout.c: logging a session out.
+ *
+ * Refuse when the session's storage is mounted (unless forced).  Then ask
+ * the kernel to remove the SCSI target while the connection still works
+ * (UNBIND_SESSION: caches are flushed to the target), send a Logout
+ * Request through the kernel and wait for the answer (bounded by
+ * logout_timeout), and finally stop and destroy the kernel objects.  A
+ * session that is not connected (recovering) skips the Logout PDU: its
+ * connection is stopped first so queued I/O fails at once instead of
+ * waiting for the replacement timeout, and nothing waits forever.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "iscsid/mountcheck.h"
+#include "iscsid/session_int.h"
+#include "libiscsi-core/pdu.h"
+#include "libiscsi-core/util.h"
+#include "sysfs/sysfs.h"
+
+#define UNBIND_TIMEOUT_S 30
+
+/* Returns >0 (and a message) when a disk of the session is in use. */
+static int storage_in_use(struct session *s, char *msg, size_t len)
+{
+	struct sysfs_session ss;
+	const char *disks[64];
+	size_t n = 0;
+	char where[512];
+	int r;
+
+	if (sysfs_session_read(SYSFS_ROOT, s->sid, &ss) < 0)
+		return 0;
+	for (size_t i = 0; i < ss.nluns && n < ARRAY_SIZE(disks); i++)
+		if (ss.luns[i].disk[0])
+			disks[n++] = ss.luns[i].disk;
+	r = mountcheck_disks(SYSFS_ROOT, disks, n, where, sizeof(where));
+	sysfs_session_clear(&ss);
+	if (r < 0) {
+		log_warn("%s: cannot read the mount table (%s); logging out anyway", s->where,
+			 strerror(-r));
+		return 0;
+	}
+	if (r > 0)
+		snprintf(msg, len, "session %u (%s) is in use: %s; unmount it first, or "
+			 "force the logout with --force", s->sid, s->lp.target_name, where);
+	return r;
+}
+
+static void logout_finished(struct session *s, const char *how)
+{
+	struct request *req = s->logout_req;
+
+	s->logout_req = NULL;
+	log_info("%s: logged out (%s)", s->where, how);
+	session_destroy(s);
+	if (req)
+		request_ok(req);
+}
+
+static void send_logout_pdu(struct session *s)
+{
+	struct pdu_logout_req lo = {
+		.immediate = true,
+		.reason = PDU_LOGOUT_CLOSE_SESSION,
+		.itt = 0x7100,
+		.cid = 0,
+	};
+	uint8_t bhs[PDU_BHS_LEN];
+	int r;
+
+	pdu_logout_req_encode(bhs, &lo);
+	session_set_state(s, SS_LOGOUT, "unbound");
+	session_arm_timer(s, s->lp.logout_timeout ? s->lp.logout_timeout : 15);
+	r = kernel_send_pdu(s->d->kernel, s->sid, 0, bhs, PDU_BHS_LEN, 0);
+	if (r < 0) {
+		log_warn("%s: cannot send the Logout request: %s", s->where, strerror(-r));
+		logout_finished(s, "without Logout PDU");
+	}
+}
+
+/* The kernel removed the SCSI target. */
+void session_logout_unbound(struct session *s)
+{
+	if (s->state == SS_UNBIND && s->params_valid_for_logout) {
+		send_logout_pdu(s);
+		return;
+	}
+	logout_finished(s, "connection was down");
+}
+
+void session_logout_pdu(struct session *s, const uint8_t *pdu, size_t len)
+{
+	uint8_t op = pdu[0] & 0x3f;
+
+	if (op != PDU_OP_LOGOUT_RSP) {
+		log_debug(1, "%s: ignoring %s while logging out", s->where, pdu_opcode_str(op));
+		return;
+	}
+	if (pdu[2] != 0)
+		log_warn("%s: target answered the Logout with response %u (%s)", s->where,
+			 pdu[2], pdu_logout_response_str(pdu[2]));
+	logout_finished(s, "Logout answered");
+}
+
+void session_logout_conn_error(struct session *s)
+{
+	if (s->state == SS_LOGOUT)
+		logout_finished(s, "target closed the connection");
+	/* In UNBIND the removal goes on; the unbind event or the timer ends it. */
+}
+
+void session_logout_timeout(struct session *s)
+{
+	if (s->state == SS_UNBIND)
+		log_warn("%s: the kernel did not remove the SCSI target within %d s", s->where,
+			 UNBIND_TIMEOUT_S);
+	else
+		log_warn("%s: no answer to the Logout request", s->where);
+	logout_finished(s, "timed out");
+}
+
+void session_logout(struct session *s, struct request *req, bool force)
+{
+	char msg[LL_ERROR_MSG_MAX];
+	int r;
+
+	if (s->logout_req) {
+		request_fail(req, ISCSI_ERR_AGAIN, "session %u is already logging out", s->sid);
+		return;
+	}
+	if (s->login_req) {
+		request_fail(req, ISCSI_ERR_BUSY, "session %u is still logging in", s->sid);
+		return;
+	}
+	if (!force && storage_in_use(s, msg, sizeof(msg)) > 0) {
+		log_warn("%s: logout refused: %s", s->where, msg);
+		request_fail(req, ISCSI_ERR_BUSY, "%s", msg);
+		return;
+	}
+	s->logout_req = req;
+	s->params_valid_for_logout = s->state == SS_LOGGED_IN || s->state == SS_SCAN;
+	worker_cancel(s->scan);
+	s->scan = NULL;
+	sd_event_source_disable_unref(s->retry_src);
+	s->retry_src = NULL;
+	if (!s->params_valid_for_logout) {
+		/* Not connected: fail queued I/O now rather than after the timeout. */
+		kernel_stop_conn(s->d->kernel, s->sid, 0, KABI_STOP_CONN_TERM);
+		s->bound = false;
+	}
+	log_info("%s: logging out", s->where);
+	session_set_state(s, SS_UNBIND, "logout");
+	session_arm_timer(s, UNBIND_TIMEOUT_S);
+	r = kernel_unbind_session(s->d->kernel, s->sid);
+	if (r < 0) {
+		log_warn("%s: unbind failed (%s); going on", s->where, strerror(-r));
+		session_logout_unbound(s);
+	}
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* session_req.c: iscsiadm requests about kernel sessions (login, logout, info, rescan). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/config.h"
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "iscsid/session.h"
+#include "iscsid/session_int.h"
+#include "iscsid/session_req.h"
+#include "libiscsi-core/util.h"
+
+int daemon_kernel(struct daemon *d, struct ll_error *err)
+{
+	if (d->kernel)
+		return 0;
+	return kernel_open(&d->kernel, d->event, &session_kernel_ops, d, err);
+}
+
+static int pick_initiator_name(const struct rec *rec, char *buf, size_t len,
+			       struct ll_error *err)
+{
+	const char *v = rec_get(rec, "iface.initiatorname");
+	struct cfg_iname in;
+
+	if (v && *v)
+		return str_copy(buf, len, v) < 0 ? -EINVAL : 0;
+	if (cfg_iname_ensure(NULL, &in, err) < 0)
+		return -ENOENT;
+	return str_copy(buf, len, in.name) < 0 ? -EINVAL : 0;
+}
+
+void session_handle_login(struct daemon *d, struct request *req)
+{
+	struct ll_error err = { 0 };
+	struct rec *rec = NULL;
+	char iname[IQN_NAME_MAX + 1];
+	struct session *dup;
+	const char *iface;
+
+	if (daemon_kernel(d, &err) < 0 ||
+	    loginrec_rec_from_msg(&req->msg, REC_NODE, &rec, &err) < 0 ||
+	    pick_initiator_name(rec, iname, sizeof(iname), &err) < 0) {
+		rec_free(rec);
+		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
+		return;
+	}
+	iface = rec_get(rec, "iface.iscsi_ifacename") ?: "default";
+	dup = session_find_node(d, rec_get(rec, "node.name"), rec_get(rec, "node.conn[0].address"),
+				(int)rec_get_int(rec, "node.conn[0].port"), iface);
+	if (dup) {
+		request_fail(req, ISCSI_ERR_SESS_EXISTS,
+			     "%s: 1 session requested, but 1 already present (sid %u)",
+			     iface[0] ? iface : "default", session_sid(dup));
+		rec_free(rec);
+		return;
+	}
+	session_login(d, rec, iname, req);
+}
+
+static struct session *find_or_adopt(struct daemon *d, uint32_t sid, struct ll_error *err)
+{
+	struct session *s = session_find_sid(d, sid);
+
+	if (s)
+		return s;
+	if (daemon_kernel(d, err) < 0)
+		return NULL;
+	if (session_adopt(d, sid, err) < 0)
+		return NULL;
+	return session_find_sid(d, sid);
+}
+
+void session_handle_logout(struct daemon *d, struct request *req)
+{
+	struct ll_error err = { .code = ISCSI_ERR_SESS_NOT_FOUND };
+	uint32_t sid, flags = 0;
+	struct session *s;
+
+	if (ipc_msg_get_u32(&req->msg, IPC_A_SID, &sid) < 0) {
+		request_fail(req, ISCSI_ERR_INVALID_MGMT_REQ, "logout request without a session id");
+		return;
+	}
+	ipc_msg_get_u32(&req->msg, IPC_A_FLAGS, &flags);
+	snprintf(err.msg, sizeof(err.msg), "no session %u", sid);
+	s = find_or_adopt(d, sid, &err);
+	if (!s) {
+		request_fail(req, err.code, "%s", err.msg);
+		return;
+	}
+	session_logout(s, req, flags & IPC_F_FORCE);
+}
+
+void session_handle_rescan(struct daemon *d, struct request *req)
+{
+	struct ll_error err = { .code = ISCSI_ERR_SESS_NOT_FOUND };
+	uint32_t sid;
+	struct session *s;
+
+	if (ipc_msg_get_u32(&req->msg, IPC_A_SID, &sid) < 0) {
+		request_fail(req, ISCSI_ERR_INVALID_MGMT_REQ, "rescan request without a session id");
+		return;
+	}
+	snprintf(err.msg, sizeof(err.msg), "no session %u", sid);
+	s = find_or_adopt(d, sid, &err);
+	if (!s) {
+		request_fail(req, err.code, "%s", err.msg);
+		return;
+	}
+	session_rescan(s, req);
+}
+
+void session_handle_info(struct daemon *d, struct request *req)
+{
+	struct ipc_msg m;
+	uint32_t want;
+	bool one = ipc_msg_get_u32(&req->msg, IPC_A_SID, &want) == 0;
+
+	ipc_msg_init(&m, 0, 0);
+	ipc_msg_add_u32(&m, IPC_A_STATUS, 0);
+	for (struct session *s = d->sessions; s; s = s->next) {
+		if (!s->have_sid || (one && session_sid(s) != want))
+			continue;
+		ipc_msg_add_u32(&m, IPC_A_SID, session_sid(s));
+		ipc_msg_add_str(&m, IPC_A_CONN_STATE, session_conn_state_str(s));
+		ipc_msg_add_str(&m, IPC_A_SESS_STATE, session_internal_state_str(s));
+	}
+	request_reply(req, &m);
+	ipc_msg_free(&m);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * session_scan.c: making the LUNs of a session appear.
+ *
+ * iscsi_tcp does not scan by itself: after START_CONN we write "- - -" to
+ * the SCSI host's scan file.  That write returns only when the kernel has
+ * probed every LUN (INQUIRY, REPORT LUNS, ...), which can take long on a
+ * slow target, so it runs in a worker thread; the login is answered when
+ * the scan is done, so the disks exist when iscsiadm returns.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "iscsid/session_int.h"
+#include "libiscsi-core/util.h"
+#include "sysfs/sysfs.h"
+
+struct scan_job {
+	unsigned host_no;
+	bool rescan;   /* also re-read the size of every known LUN */
+};
+
+static void rescan_luns(unsigned host_no)
+{
+	char path[128];
+	struct sysfs_session *list;
+	size_t n;
+
+	if (sysfs_session_list(SYSFS_ROOT, &list, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].has_host || list[i].host_no != host_no)
+			continue;
+		for (size_t j = 0; j < list[i].nluns; j++) {
+			const struct sysfs_lun *l = &list[i].luns[j];
+
+			snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/rescan", l->host,
+				 l->channel, l->target, l->lun);
+			sysfs_write(SYSFS_ROOT, path, "1");
+		}
+	}
+	sysfs_sessions_free(list, n);
+}
+
+static int scan_job(void *arg)
+{
+	struct scan_job *j = arg;
+	char path[64];
+
+	if (j->rescan)
+		rescan_luns(j->host_no);
+	snprintf(path, sizeof(path), "class/scsi_host/host%u/scan", j->host_no);
+	return sysfs_write(SYSFS_ROOT, path, "- - -");
+}
+
+static void scan_done(void *userdata, int result)
+{
+	struct session *s = userdata;
+	struct ipc_msg m;
+
+	s->scan = NULL;
+	if (result < 0)
+		log_warn("%s: scanning host %u failed: %s", s->where, s->host_no,
+			 strerror(-result));
+	else
+		log_debug(1, "%s: host %u scanned", s->where, s->host_no);
+	if (s->state == SS_SCAN)
+		session_set_state(s, SS_LOGGED_IN, "scanned");
+	if (!s->login_req)
+		return;
+	ipc_msg_init(&m, 0, 0);
+	ipc_msg_add_u32(&m, IPC_A_STATUS, 0);
+	ipc_msg_add_u32(&m, IPC_A_SID, s->sid);
+	request_reply(s->login_req, &m);
+	s->login_req = NULL;
+	ipc_msg_free(&m);
+}
+
+static void start_job(struct session *s, bool rescan)
+{
+	struct scan_job *j = calloc(1, sizeof(*j));
+	int r;
+
+	if (!j) {
+		scan_done(s, -ENOMEM);
+		return;
+	}
+	j->host_no = s->host_no;
+	j->rescan = rescan;
+	worker_cancel(s->scan);
+	s->scan = NULL;
+	r = worker_start(&s->scan, s->d->event, scan_job, j, scan_done, s);
+	if (r < 0)
+		scan_done(s, r);
+}
+
+void session_start_scan(struct session *s)
+{
+	if (!strcmp(rec_get(s->rec, "node.session.scan") ?: "auto", "manual")) {
+		scan_done(s, 0);
+		return;
+	}
+	start_job(s, false);
+}
+
+void session_rescan(struct session *s, struct request *req)
+{
+	if (req) {
+		/* A rescan request is answered at once; the scan goes on behind it. */
+		request_ok(req);
+	}
+	start_job(s, true);
+}

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fake_iscsid: a stand-in iscsid for iscsiadm tests.  It speaks the real
+ * protocol (libiscsi-core/ipc.h) on $ISCSID_SOCKET and answers from
+ * command-line rules, logging every request so tests can check what
+ * iscsiadm sent.
+ *
+ *   --log FILE            one line per request: "conn N TYPE id K key=value..."
+ *                         (only the keys tests look at; secrets are logged as
+ *                         "set"/"empty")
+ *   --hold N              on each connection, answer nothing until N requests
+ *                         arrived, then answer them all in reverse order
+ *                         (proves iscsiadm pipelines and matches ids)
+ *   --login TARGET=CODE[:MESSAGE]   status for logins to TARGET (default 0)
+ *   --discover FILE       DISCOVER answer: lines "T name", "P portal",
+ *                         "W warning"; or --discover-fail CODE:MESSAGE
+ *   --silent              read requests but never answer (timeouts)
+ *   --ready FILE          created once the socket listens
+ * IPC_STOP ends the program.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "libiscsi-core/ipc.h"
+#include "libiscsi-core/util.h"
+
+#define MAX_CONNS 64
+#define MAX_RULES 64
+#define MAX_HELD 512
+
+struct conn {
+	int fd;
+	unsigned no;
+	uint8_t hdr[IPC_HDR_LEN];
+	size_t hdr_got;
+	uint8_t *payload;
+	uint32_t len, got;
+	uint16_t type;
+	uint32_t id;
+	struct ipc_msg held[MAX_HELD];
+	size_t n_held;
+};
+
+static struct {
+	FILE *log;
+	unsigned hold;
+	bool silent;
+	const char *discover_file;
+	const char *discover_fail;
+	const char *rule_target[MAX_RULES];
+	const char *rule_status[MAX_RULES];
+	size_t n_rules;
+} cfg;
+
+static const char *kv(const struct ipc_msg *m, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < m->n; i++) {
+		const char *s = (const char *)m->attrs[i].val;
+
+		if (m->attrs[i].tag == IPC_A_KV && !strncmp(s, key, kl) && s[kl] == '=')
+			return s + kl + 1;
+	}
+	return NULL;
+}
+
+static void log_request(const struct conn *c, const struct ipc_msg *m)
+{
+	static const char *const shown[] = {
+		"node.name", "node.conn[0].address", "node.conn[0].port",
+		"iface.iscsi_ifacename", "iface.initiatorname", "node.session.auth.username",
+		"discovery.sendtargets.address", "discovery.sendtargets.port",
+		"discovery.sendtargets.auth.authmethod",
+	};
+	static const char *const secret[] = {
+		"node.session.auth.password", "discovery.sendtargets.auth.password",
+	};
+
+	if (!cfg.log)
+		return;
+	fprintf(cfg.log, "conn %u %s id %u", c->no, ipc_type_str(m->type), m->id);
+	for (size_t i = 0; i < ARRAY_SIZE(shown); i++)
+		if (kv(m, shown[i]))
+			fprintf(cfg.log, " %s=%s", shown[i], kv(m, shown[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(secret); i++)
+		if (kv(m, secret[i]))
+			fprintf(cfg.log, " %s=%s", secret[i], *kv(m, secret[i]) ? "set" : "empty");
+	fprintf(cfg.log, " nkv=%zu\n", m->n);
+	fflush(cfg.log);
+}
+
+static void status(struct ipc_msg *r, const char *rule)
+{
+	const char *colon = strchr(rule, ':');
+
+	ipc_msg_add_u32(r, IPC_A_STATUS, (uint32_t)atoi(rule));
+	if (colon)
+		ipc_msg_add_str(r, IPC_A_MESSAGE, colon + 1);
+}
+
+static void answer_login(const struct ipc_msg *m, struct ipc_msg *r)
+{
+	const char *target = kv(m, "node.name");
+
+	for (size_t i = 0; i < cfg.n_rules; i++)
+		if (target && streq(target, cfg.rule_target[i])) {
+			status(r, cfg.rule_status[i]);
+			return;
+		}
+	ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	ipc_msg_add_u32(r, IPC_A_SID, 1);
+}
+
+static void answer_discover(struct ipc_msg *r)
+{
+	char line[1024];
+	FILE *f;
+
+	if (cfg.discover_fail) {
+		status(r, cfg.discover_fail);
+		return;
+	}
+	ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	f = cfg.discover_file ? fopen(cfg.discover_file, "r") : NULL;
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == 'T' && line[1] == ' ')
+			ipc_msg_add_str(r, IPC_A_TARGET, line + 2);
+		else if (line[0] == 'P' && line[1] == ' ')
+			ipc_msg_add_str(r, IPC_A_PORTAL, line + 2);
+		else if (line[0] == 'W' && line[1] == ' ')
+			ipc_msg_add_str(r, IPC_A_WARNING, line + 2);
+	}
+	if (f)
+		fclose(f);
+}
+
+static void send_msg(int fd, const struct ipc_msg *m)
+{
+	uint8_t *buf;
+	size_t len, off = 0;
+
+	if (ipc_msg_encode(m, &buf, &len) < 0)
+		return;
+	while (off < len) {
+		ssize_t n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
+
+		if (n <= 0 && errno != EINTR)
+			break;
+		if (n > 0)
+			off += (size_t)n;
+	}
+	free(buf);
+}
+
+/* Builds the reply; returns true when the program should stop. */
+static bool handle(struct conn *c, struct ipc_msg *m)
+{
+	struct ipc_msg *r;
+	bool stop = m->type == IPC_STOP;
+
+	log_request(c, m);
+	if (cfg.silent || c->n_held >= MAX_HELD)
+		return stop;
+	r = &c->held[c->n_held++];
+	ipc_msg_init(r, m->type | IPC_REPLY, m->id);
+	if (m->type == IPC_LOGIN)
+		answer_login(m, r);
+	else if (m->type == IPC_DISCOVER)
+		answer_discover(r);
+	else
+		ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	if (stop || !cfg.hold || c->n_held >= cfg.hold) {
+		while (c->n_held) {   /* newest first: replies out of order */
+			struct ipc_msg *h = &c->held[--c->n_held];
+
+			send_msg(c->fd, h);
+			ipc_msg_free(h);
+		}
+	}
+	return stop;
+}
+
+/* Reads from c; returns -1 when the connection is done, 1 to stop. */
+static int conn_read(struct conn *c)
+{
+	uint8_t *dst = c->hdr_got < IPC_HDR_LEN ? c->hdr + c->hdr_got : c->payload + c->got;
+	size_t want = c->hdr_got < IPC_HDR_LEN ? IPC_HDR_LEN - c->hdr_got : c->len - c->got;
+	ssize_t n = want ? recv(c->fd, dst, want, 0) : 0;
+	struct ipc_msg m;
+	bool stop;
+
+	if (want && n <= 0)
+		return -1;
+	if (c->hdr_got < IPC_HDR_LEN) {
+		c->hdr_got += (size_t)n;
+		if (c->hdr_got < IPC_HDR_LEN)
+			return 0;
+		if (ipc_hdr_decode(c->hdr, &c->type, &c->id, &c->len, NULL) < 0)
+			return -1;
+		free(c->payload);
+		c->payload = malloc(c->len + 1);
+		c->got = 0;
+		if (c->len)
+			return 0;
+	} else {
+		c->got += (uint32_t)n;
+		if (c->got < c->len)
+			return 0;
+	}
+	c->hdr_got = 0;
+	if (ipc_msg_decode(&m, c->type, c->id, c->payload, c->len, NULL) < 0)
+		return -1;
+	stop = handle(c, &m);
+	ipc_msg_free(&m);
+	return stop ? 1 : 0;
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 64) < 0)
+		return -1;
+	return fd;
+}
+
+static void parse_args(int argc, char **argv, const char **ready)
+{
+	for (int i = 1; i + 1 < argc || (i < argc && streq(argv[i], "--silent")); i++) {
+		const char *a = argv[i];
+
+		if (streq(a, "--silent")) {
+			cfg.silent = true;
+			continue;
+		}
+		const char *v = argv[++i];
+
+		if (streq(a, "--log"))
+			cfg.log = fopen(v, "a");
+		else if (streq(a, "--hold"))
+			cfg.hold = (unsigned)atoi(v);
+		else if (streq(a, "--discover"))
+			cfg.discover_file = v;
+		else if (streq(a, "--discover-fail"))
+			cfg.discover_fail = v;
+		else if (streq(a, "--ready"))
+			*ready = v;
+		else if (streq(a, "--login") && strchr(v, '=') && cfg.n_rules < MAX_RULES) {
+			char *eq = strchr(v, '=');
+
+			*eq = '\0';
+			cfg.rule_target[cfg.n_rules] = v;
+			cfg.rule_status[cfg.n_rules++] = eq + 1;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct conn conns[MAX_CONNS];
+	struct pollfd p[MAX_CONNS + 1];
+	const char *ready = NULL;
+	unsigned nconn = 0, seq = 0;
+	int lfd;
+
+	signal(SIGPIPE, SIG_IGN);
+	parse_args(argc, argv, &ready);
+	lfd = listen_on(ipc_socket_path());
+	if (lfd < 0) {
+		perror("fake_iscsid: listen");
+		return 1;
+	}
+	if (ready)
+		fclose(fopen(ready, "w"));
+	for (;;) {
+		p[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		for (unsigned i = 0; i < nconn; i++)
+			p[i + 1] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
+		if (poll(p, nconn + 1, -1) < 0 && errno != EINTR)
+			return 1;
+		if ((p[0].revents & POLLIN) && nconn < MAX_CONNS) {
+			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (fd >= 0)
+				conns[nconn++] = (struct conn){ .fd = fd, .no = ++seq };
+		}
+		for (unsigned i = 0; i < nconn; i++) {
+			int r;
+
+			if (!(p[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = conn_read(&conns[i]);
+			if (r == 1)
+				return 0;
+			if (r < 0) {
+				close(conns[i].fd);
+				free(conns[i].payload);
+				for (size_t k = 0; k < conns[i].n_held; k++)
+					ipc_msg_free(&conns[i].held[k]);
+				conns[i] = conns[--nconn];
+				p[i + 1] = p[nconn + 1];
+				i--;
+			}
+		}
+	}
+}

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# iscsiadm -> the real iscsid -> a private tgtd on 127.0.0.1: SendTargets
+# discovery end to end, with and without discovery CHAP.  Exit 77 (skip)
+# when tgtd is not installed.  No kernel is needed (discovery only).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+ISCSID_BIN=${2:?usage: test-discovery-tgtd.sh iscsiadm iscsid}
+set -- "$1" ""
+. "$here/cli-lib.sh"
+# shellcheck source=tests/integration/tgtd-fixture.sh
+. "$here/../tgtd-fixture.sh"
+
+ISCSID_PID=
+stop_all() {
+	trap '' INT TERM
+	[ -n "$ISCSID_PID" ] && kill "$ISCSID_PID" 2>/dev/null && wait "$ISCSID_PID" 2>/dev/null
+	tgtd_stop
+	_cleanup
+}
+trap stop_all EXIT
+
+tgtd_start
+rc=$?
+if [ "$rc" = 77 ]; then
+	echo "SKIP: tgtd/tgtadm or ss is not installed"
+	exit 77
+fi
+[ "$rc" = 0 ] || exit 1
+P=$TGTD_PORT
+T1=iqn.2024-01.org.lunlink.test:one
+T2=iqn.2024-01.org.lunlink.test:two
+tgtd_add_target 1 $T1 || exit 1
+tgtd_add_target 2 $T2 || exit 1
+
+"$ISCSID_BIN" -f >"$TESTDIR/iscsid.log" 2>&1 &
+ISCSID_PID=$!
+for _ in $(seq 1 100); do [ -S "$ISCSID_SOCKET" ] && break; sleep 0.05; done
+check "iscsid_listens" [ -S "$ISCSID_SOCKET" ]
+
+run -m discovery -t sendtargets -p 127.0.0.1:$P
+expect_rc "discovery_against_tgtd_exits_0" 0
+expect_out "discovery_against_tgtd_output" "127.0.0.1:$P,1 $T1
+127.0.0.1:$P,1 $T2"
+run -m node
+expect_out "discovery_against_tgtd_records" "127.0.0.1:$P,1 $T1
+127.0.0.1:$P,1 $T2"
+run -m discovery
+expect_out "discovery_record_listed" "127.0.0.1:$P via sendtargets"
+
+# a target removed on the target side disappears from the node DB
+tgtd_adm --mode target --op delete --force --tid 2 >/dev/null
+run -m discovery -t st -p 127.0.0.1:$P
+expect_out "rediscovery_output" "127.0.0.1:$P,1 $T1"
+run -m node
+expect_out "rediscovery_deletes_stale_record" "127.0.0.1:$P,1 $T1"
+
+# discovery CHAP: refused without, accepted with the discoverydb record's
+tgtd_add_account discuser discsecret1234 || exit 1
+tgtd_bind_account "" discuser || exit 1
+run -m discovery -t st -p 127.0.0.1:$P
+expect_rc "discovery_chap_missing_exits_24" 24
+expect_err "discovery_chap_missing_summary" "iscsiadm: Could not perform SendTargets discovery: iSCSI login failed due to authorization failure"
+run -m discoverydb -t st -p 127.0.0.1:$P -o update -n discovery.sendtargets.auth.authmethod -v CHAP
+run -m discoverydb -t st -p 127.0.0.1:$P -o update -n discovery.sendtargets.auth.username -v discuser
+run -m discoverydb -t st -p 127.0.0.1:$P -o update -n discovery.sendtargets.auth.password -v discsecret1234
+run -m discoverydb -t st -p 127.0.0.1:$P --discover
+expect_rc "discoverydb_chap_exits_0" 0
+expect_out "discoverydb_chap_output" "127.0.0.1:$P,1 $T1"
+
+# nobody listening
+run -m discovery -t st -p 127.0.0.1:1
+expect_rc "refused_connection_exits_4" 4
+expect_err "refused_connection_summary" "iscsiadm: Could not perform SendTargets discovery: encountered connection failure"
+
+[ "$FAIL" = 0 ] || { echo "# iscsid log:"; sed 's/^/#   /' "$TESTDIR/iscsid.log"; }
+finish

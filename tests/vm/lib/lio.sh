@@ -1,0 +1,167 @@
+# shellcheck shell=bash
+# LIO (the kernel's iSCSI target) through configfs, for tests in the VM.
+# Source this file from bash inside the guest; it never runs on the host.
+#
+#   lio_load                                   load target modules
+#   lio_create_target IQN PORT SIZE...         one fileio LUN per SIZE (bytes,
+#                                              or with K/M/G suffix), portal
+#                                              127.0.0.1:PORT, demo mode
+#                                              (generate_node_acls=1, writable),
+#                                              authentication=0, enabled
+#   lio_set_chap IQN USER PASS [MUSER MPASS]   CHAP (mutual if MUSER given)
+#   lio_clear_chap IQN                         back to authentication=0
+#   lio_enable IQN / lio_disable IQN           TPG up/down (fault injection)
+#   lio_lun_file IQN LUN                       backing file of a LUN
+#   lio_delete_target IQN                      remove target and its LUNs
+#   lio_teardown                               remove every target/backstore
+#
+# Backing files are sparse files under $LIO_DIR (default /tmp/lio, a tmpfs
+# in the guest). Functions return non-zero and print why on failure.
+
+LIO_CFS=/sys/kernel/config/target
+LIO_DIR=${LIO_DIR:-/tmp/lio}
+
+_lio_err() { echo "lio: $*" >&2; return 1; }
+
+# Write a configfs attribute without a trailing newline: a newline becomes
+# part of CHAP secrets and user names.
+_lio_put() { # _lio_put FILE VALUE
+	printf %s "$2" >"$1" 2>/dev/null || _lio_err "cannot write '$2' to $1"
+}
+
+_lio_tpg() { echo "$LIO_CFS/iscsi/$1/tpgt_1"; }
+
+# Backstore names are derived from the IQN (readable tail + hash) so
+# targets never collide; computed in bash, as processes are slow here.
+_lio_bs_name() { # _lio_bs_name IQN LUN
+	local s=${1//[^A-Za-z0-9]/_} h=5381 i c
+	for ((i = 0; i < ${#1}; i++)); do
+		printf -v c %d "'${1:i:1}"
+		h=$(((h * 33 + c) & 0xffffffff))
+	done
+	((${#s} > 24)) && s=${s: -24}
+	printf '%s_%08x_lun%s\n' "$s" "$h" "$2"
+}
+
+_lio_bytes() { # _lio_bytes SIZE -> bytes
+	local n=${1%[KkMmGg]}
+	[[ $n =~ ^[0-9]+$ ]] || { _lio_err "bad size '$1'"; return 1; }
+	case $1 in
+	*[Kk]) echo $((n << 10)) ;;
+	*[Mm]) echo $((n << 20)) ;;
+	*[Gg]) echo $((n << 30)) ;;
+	*) echo "$n" ;;
+	esac
+}
+
+lio_load() {
+	# Without /etc/target LIO logs a db_root warning when it loads.
+	mkdir -p /etc/target "$LIO_DIR"
+	modprobe -a target_core_mod target_core_file iscsi_target_mod ||
+		_lio_err "cannot load the LIO modules" || return
+	[[ -d $LIO_CFS/iscsi ]] || mkdir "$LIO_CFS/iscsi" ||
+		_lio_err "no iscsi fabric in configfs"
+}
+
+_lio_add_lun() { # _lio_add_lun IQN LUN BYTES
+	local iqn=$1 lun=$2 bytes=$3 name bs file
+	name=$(_lio_bs_name "$iqn" "$lun")
+	bs=$LIO_CFS/core/fileio_0/$name
+	file=$LIO_DIR/$name.img
+	truncate -s "$bytes" "$file" || _lio_err "cannot create $file" || return
+	mkdir -p "$bs" || _lio_err "cannot create backstore $name" || return
+	_lio_put "$bs/control" "fd_dev_name=$file,fd_dev_size=$bytes" || return
+	_lio_put "$bs/enable" 1 || return
+	mkdir "$(_lio_tpg "$iqn")/lun/lun_$lun" || return
+	ln -s "$bs" "$(_lio_tpg "$iqn")/lun/lun_$lun/$name" ||
+		_lio_err "cannot map $name to lun_$lun"
+}
+
+lio_create_target() { # lio_create_target IQN PORT SIZE...
+	local iqn=$1 port=$2 tpg lun=0 size bytes
+	shift 2
+	(($# > 0)) || _lio_err "lio_create_target: no LUN sizes" || return
+	[[ -d $LIO_CFS/iscsi ]] || lio_load || return
+	tpg=$(_lio_tpg "$iqn")
+	mkdir -p "$tpg" || _lio_err "cannot create target $iqn" || return
+	for size in "$@"; do
+		bytes=$(_lio_bytes "$size") || return
+		_lio_add_lun "$iqn" "$lun" "$bytes" || return
+		lun=$((lun + 1))
+	done
+	mkdir "$tpg/np/127.0.0.1:$port" || _lio_err "cannot listen on 127.0.0.1:$port" || return
+	_lio_put "$tpg/attrib/generate_node_acls" 1 &&
+		_lio_put "$tpg/attrib/cache_dynamic_acls" 1 &&
+		_lio_put "$tpg/attrib/demo_mode_write_protect" 0 &&
+		_lio_put "$tpg/attrib/authentication" 0 &&
+		lio_enable "$iqn"
+}
+
+# LIO clears a CHAP name or secret when "NULL" is written to it.
+lio_set_chap() { # lio_set_chap IQN USER PASS [MUSER MPASS]
+	local auth
+	auth=$(_lio_tpg "$1")/auth
+	_lio_put "$auth/userid" "$2" && _lio_put "$auth/password" "$3" || return
+	if (($# >= 5)); then
+		_lio_put "$auth/userid_mutual" "$4" &&
+			_lio_put "$auth/password_mutual" "$5" || return
+	else
+		_lio_put "$auth/userid_mutual" NULL &&
+			_lio_put "$auth/password_mutual" NULL || return
+	fi
+	_lio_put "$(_lio_tpg "$1")/attrib/authentication" 1
+}
+
+lio_clear_chap() { # lio_clear_chap IQN
+	local auth f
+	auth=$(_lio_tpg "$1")/auth
+	_lio_put "$(_lio_tpg "$1")/attrib/authentication" 0 || return
+	for f in userid password userid_mutual password_mutual; do
+		_lio_put "$auth/$f" NULL || return
+	done
+}
+
+lio_enable() { _lio_put "$(_lio_tpg "$1")/enable" 1; }
+lio_disable() { _lio_put "$(_lio_tpg "$1")/enable" 0; }
+
+lio_lun_file() { echo "$LIO_DIR/$(_lio_bs_name "$1" "$2").img"; }
+
+lio_delete_target() { # lio_delete_target IQN
+	local iqn=$1 tpg l link name prefix
+	tpg=$(_lio_tpg "$iqn")
+	[[ -d $tpg ]] || _lio_err "no target $iqn" || return
+	printf 0 >"$tpg/enable" 2>/dev/null
+	for l in "$tpg"/lun/lun_*; do
+		[[ -d $l ]] || continue
+		for link in "$l"/*; do
+			[[ -L $link ]] || continue
+			rm -f "$link"
+		done
+		rmdir "$l"
+	done
+	for l in "$tpg"/np/*; do [[ -d $l ]] && rmdir "$l"; done
+	rmdir "$tpg" "$LIO_CFS/iscsi/$iqn" || _lio_err "cannot remove $iqn" || return
+	# The target's backstores go with it.
+	prefix=$(_lio_bs_name "$iqn" "")
+	for l in "$LIO_CFS"/core/fileio_0/"$prefix"*; do
+		[[ -d $l ]] || continue
+		name=${l##*/}
+		rmdir "$l" && rm -f "$LIO_DIR/$name.img"
+	done
+	return 0
+}
+
+lio_teardown() {
+	local t bs
+	[[ -d $LIO_CFS/iscsi ]] || return 0
+	for t in "$LIO_CFS"/iscsi/*/; do
+		t=${t%/}
+		[[ -d $t/tpgt_1 ]] && lio_delete_target "${t##*/}"
+	done
+	for bs in "$LIO_CFS"/core/fileio_0/*/; do
+		[[ -d $bs ]] && rmdir "${bs%/}"
+	done
+	[[ -d $LIO_CFS/core/fileio_0 ]] && rmdir "$LIO_CFS/core/fileio_0"
+	rm -rf "$LIO_DIR"
+	return 0
+}
