@@ -126,6 +126,11 @@ int client_open(struct client **out, bool autostart, const struct cfg *cfg,
 	r = try_connect(path, &fd);
 	if (r < 0 && not_listening(r) && autostart && run_startup(cfg))
 		r = connect_after_startup(path, &fd);
+	if (r == -EACCES || r == -EPERM) {
+		log_error("could not connect to iscsid at %s: %s", path, strerror(-r));
+		return ll_error_set(err, ISCSI_ERR_ACCESS,
+				    "permission denied: iscsid accepts requests from root only");
+	}
 	if (r < 0) {
 		/* open-iscsi's abstract socket says ECONNREFUSED (111) when
 		 * nobody listens; a missing socket file means the same here. */

@@ -448,8 +448,8 @@ static int open_own_socket(struct control *ctl)
 		log_err("control: cannot bind %s: %m", ctl->path);
 		return r;
 	}
-	/* Anyone may connect so that a non-root caller gets a clear refusal. */
-	chmod(ctl->path, 0666);
+	/* Root only, as the systemd socket unit; SO_PEERCRED is checked as well. */
+	chmod(ctl->path, 0600);
 	if (listen(fd, 128) < 0)
 		return -errno;
 	ctl->owns_path = true;

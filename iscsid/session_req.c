@@ -51,9 +51,10 @@ void session_handle_login(struct daemon *d, struct request *req)
 	dup = session_find_node(d, rec_get(rec, "node.name"), rec_get(rec, "node.conn[0].address"),
 				(int)rec_get_int(rec, "node.conn[0].port"), iface);
 	if (dup) {
+		/* open-iscsi's exact words: iscsiadm prints them as they are. */
 		request_fail(req, ISCSI_ERR_SESS_EXISTS,
-			     "%s: 1 session requested, but 1 already present (sid %u)",
-			     iface[0] ? iface : "default", session_sid(dup));
+			     "%s: 1 session requested, but 1 already present.",
+			     iface[0] ? iface : "default");
 		rec_free(rec);
 		return;
 	}

@@ -20,9 +20,9 @@ static const char *const exit_text[ISCSI_ERR_MAX_] = {
 	[ISCSI_ERR_INTERNAL] = "internal error",
 	[ISCSI_ERR_LOGOUT] = "encountered iSCSI logout failure",
 	[ISCSI_ERR_PDU_TIMEOUT] = "iSCSI PDU timed out",
-	[ISCSI_ERR_TRANS_NOT_FOUND] = "iSCSI transport module not loaded in kernel or iscsid",
-	[ISCSI_ERR_ACCESS] = "permission denied",
-	[ISCSI_ERR_TRANS_CAPS] = "iSCSI transport capability failure",
+	[ISCSI_ERR_TRANS_NOT_FOUND] = "iSCSI driver not found. Please make sure it is loaded, and retry the operation",
+	[ISCSI_ERR_ACCESS] = "daemon access denied",
+	[ISCSI_ERR_TRANS_CAPS] = "iSCSI driver does not support requested capability.",
 	[ISCSI_ERR_SESS_EXISTS] = "session exists",
 	[ISCSI_ERR_INVALID_MGMT_REQ] = "Unknown request",
 	[ISCSI_ERR_ISNS_UNAVAILABLE] = "iSNS service not supported",
@@ -40,7 +40,7 @@ static const char *const exit_text[ISCSI_ERR_MAX_] = {
 	[ISCSI_ERR_AGAIN] = "operation failed but retry may succeed",
 	[ISCSI_ERR_UNKNOWN_DISCOVERY_TYPE] = "unknown discovery type",
 	[ISCSI_ERR_CHILD_TERMINATED] = "child process terminated",
-	[ISCSI_ERR_SESSION_NOT_CONNECTED] = "session not connected",
+	[ISCSI_ERR_SESSION_NOT_CONNECTED] = "target likely not connected",
 	[ISCSI_ERR_REQ_TIMEDOUT] = "iscsid request timed out",
 };
 
