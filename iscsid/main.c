@@ -146,18 +146,18 @@ static void report_ready(int *ready_fd, char status)
 	*ready_fd = -1;
 }
 
-/* Sessions left in the kernel by an earlier iscsid are taken over as they are. */
-static void adopt_existing(struct daemon *d)
+/*
+ * Opens the kernel interface now (loading iscsi_tcp) so the first login does
+ * not pay for it, and takes over sessions an earlier iscsid left in the
+ * kernel.  Without iSCSI support in the kernel iscsid still serves
+ * discovery; logins will report why they cannot work.
+ */
+static void kernel_setup(struct daemon *d)
 {
-	struct sysfs_session *list;
 	struct ll_error err = { 0 };
-	size_t n = 0;
 
-	if (sysfs_session_list(SYSFS_ROOT, &list, &n) < 0 || n == 0)
-		return;
-	sysfs_sessions_free(list, n);
 	if (daemon_kernel(d, &err) < 0) {
-		log_err("cannot adopt %zu existing session(s): %s", n, err.msg);
+		log_warn("kernel sessions unavailable for now: %s", err.msg);
 		return;
 	}
 	sessions_adopt_all(d);
@@ -183,7 +183,7 @@ static int run(struct daemon *d, int *ready_fd)
 	if (r < 0)
 		return r;
 	log_info("listening on %s", control_socket_path(d->control));
-	adopt_existing(d);
+	kernel_setup(d);
 	sd_notify(0, "READY=1\nSTATUS=Ready to process requests");
 	report_ready(ready_fd, 0);
 	r = sd_event_loop(d->event);

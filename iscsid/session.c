@@ -141,6 +141,7 @@ static void reply_login(struct session *s, int code, const char *msg)
 }
 
 static void start_connect(struct session *s);
+static void release_for_reconnect(struct session *s);
 
 static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
 {
@@ -176,15 +177,7 @@ static void initial_login_failed(struct session *s, const struct ll_error *err)
  */
 void session_attempt_failed(struct session *s, const struct ll_error *err, bool retryable)
 {
-	struct kernel *k = s->d->kernel;
-
-	if (s->have_sid && s->bound) {
-		/* Release the socket the kernel holds so a new one can be bound. */
-		kernel_stop_conn(k, s->sid, 0,
-				 s->ever_started ? KABI_STOP_CONN_RECOVER : KABI_STOP_CONN_TERM);
-		s->bound = false;
-	}
-	close_transport(s);
+	release_for_reconnect(s);
 	login_free(s->login);
 	s->login = NULL;
 	s->cur = s->lp.cfg.portal;  /* a redirect holds only for one attempt */
@@ -207,11 +200,6 @@ void session_attempt_failed(struct session *s, const struct ll_error *err, bool 
 		session_set_state(s, SS_RECOVERY, "attempt-failed");
 		schedule_connect(s, delay);
 		return;
-	}
-	if (s->have_sid) {
-		kernel_destroy_conn(k, s->sid, 0);
-		kernel_destroy_session(k, s->sid);
-		s->have_sid = false;
 	}
 	if (retryable && ++s->attempts <= s->retry_max) {
 		log_warn("%s: login attempt %u failed: %s; retrying", s->where, s->attempts,
@@ -398,6 +386,30 @@ static void login_done(struct session *s)
 	session_start_scan(s);
 }
 
+/*
+ * Frees the socket for a new connection.  A session that never reached
+ * full feature phase is simply destroyed and made again (a stopped,
+ * never-started kernel session is not worth reviving); a running one keeps
+ * its kernel session (and its disks): its connection is stopped for
+ * recovery and a new socket will be bound to it.
+ */
+static void release_for_reconnect(struct session *s)
+{
+	struct kernel *k = s->d->kernel;
+
+	if (s->have_sid && s->ever_started && s->bound) {
+		kernel_stop_conn(k, s->sid, 0, KABI_STOP_CONN_RECOVER);
+	} else if (s->have_sid && !s->ever_started) {
+		if (s->bound)
+			kernel_stop_conn(k, s->sid, 0, KABI_STOP_CONN_TERM);
+		kernel_destroy_conn(k, s->sid, 0);
+		kernel_destroy_session(k, s->sid);
+		s->have_sid = false;
+	}
+	s->bound = false;
+	close_transport(s);
+}
+
 static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 {
 	struct ll_error err = { 0 };
@@ -422,13 +434,7 @@ static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 		const struct iscsi_addr *to = login_redirect_portal(s->login);
 
 		log_info("%s: redirected to %s:%u", s->where, to->host, to->port);
-		if (s->bound) {
-			kernel_stop_conn(s->d->kernel, s->sid, 0,
-					 s->ever_started ? KABI_STOP_CONN_RECOVER
-							 : KABI_STOP_CONN_TERM);
-			s->bound = false;
-		}
-		close_transport(s);
+		release_for_reconnect(s);
 		s->cur = *to;
 		start_connect(s);
 		break;
