@@ -338,10 +338,10 @@ static int process(struct ctx *c, const struct rec *drec, struct found *f, unsig
 		rc = store(c, drec, f, op);
 	print_found(f, c->o->print_level);
 	if (c->o->login) {
+		/* no "Could not log into all portals" here: open-iscsi's
+		 * discovery logins end without it */
 		int lrc = login_records(c, f->recs.recs, f->recs.n, true);
 
-		if (lrc)
-			log_error("Could not log into all portals");
 		if (!rc)
 			rc = lrc;
 	}

@@ -7,6 +7,7 @@
 #include "iscsiadm/client.h"
 #include "iscsiadm/login.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
 
 /* Margin on top of the records' own login timeouts for iscsid's work
@@ -157,6 +158,8 @@ static int queue_all(struct client *cl, struct login_item *items, size_t n,
 		struct ipc_msg m;
 		int r;
 
+		if (items[i].done)   /* already logged in: nothing to send */
+			continue;
 		ipc_msg_init(&m, IPC_LOGIN, 0);
 		r = login_msg_add_record(&m, items[i].rec) < 0 ? -1 :
 		    client_queue(cl, &m, err);
@@ -174,9 +177,11 @@ static int queue_all(struct client *cl, struct login_item *items, size_t n,
 static void wait_all(struct client *cl, struct login_item *items, size_t n,
 		     int64_t deadline)
 {
-	size_t left = n;
 	struct ll_error err = { 0 };
+	size_t left = 0;
 
+	for (size_t i = 0; i < n; i++)
+		left += !items[i].done;
 	while (left) {
 		struct ipc_msg reply;
 
@@ -201,7 +206,12 @@ static int send_and_wait(struct ctx *c, struct login_item *items, size_t n,
 	const struct cfg *cfg = NULL;
 	struct client *cl = NULL;
 	int64_t deadline = client_deadline(login_timeout_s(recs, n));
+	size_t pending = 0;
 
+	for (size_t i = 0; i < n; i++)
+		pending += !items[i].done;
+	if (pending == 0)
+		return 0;
 	ctx_cfg(c, &cfg);
 	if (client_open(&cl, true, cfg, &err) < 0 || queue_all(cl, items, n, &err) < 0) {
 		fail_pending(items, n, &err);
@@ -222,10 +232,48 @@ static int send_and_wait(struct ctx *c, struct login_item *items, size_t n,
 	return 0;
 }
 
+/*
+ * open-iscsi counts the record's sessions in sysfs first: with
+ * node.session.nr_sessions of them present it says so (stderr) instead of
+ * "Logging in to", asks iscsid nothing, and the result is exit code 15.
+ */
+static bool already_present(const struct session_list *sl, struct login_item *it)
+{
+	const char *iface = get(it->rec, "iface.iscsi_ifacename");
+	long want = rec_get_int(it->rec, "node.session.nr_sessions");
+	size_t have = session_count_for_record(sl, it->rec);
+
+	if (want < 1)
+		want = 1;
+	if (have < (size_t)want)
+		return false;
+	log_error("%s: %ld session%s requested, but %zu already present.",
+		  *iface ? iface : "default", want, want == 1 ? "" : "s", have);
+	it->status = ISCSI_ERR_SESS_EXISTS;
+	it->done = it->printed = true;
+	return true;
+}
+
+static void announce(struct login_item *items, size_t n)
+{
+	char what[3 * REC_VALUE_MAX + 64];
+	struct session_list sl;
+
+	if (session_list_load(&sl))
+		sl = (struct session_list){ 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (already_present(&sl, &items[i]))
+			continue;
+		describe(what, sizeof(what), items[i].rec);
+		printf("Logging in to %s\n", what);
+		fflush(stdout);
+	}
+	session_list_free(&sl);
+}
+
 int login_records(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
 {
 	struct login_item *items;
-	char what[3 * REC_VALUE_MAX + 64];
 	int rc = 0;
 
 	if (n == 0)
@@ -239,11 +287,7 @@ int login_records(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
 		if (rc)
 			goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		describe(what, sizeof(what), recs[i]);
-		printf("Logging in to %s\n", what);
-	}
-	fflush(stdout);
+	announce(items, n);
 	rc = send_and_wait(c, items, n, recs, wait);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = items[i].status;

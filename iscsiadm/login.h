@@ -12,6 +12,11 @@
  *   iscsiadm: initiator reported error (24 - iSCSI login failed due to authorization failure)
  *   iscsiadm: <iscsid's sentence saying what exactly failed>
  *
+ * A record that already has node.session.nr_sessions sessions in sysfs is
+ * not sent: open-iscsi's "iscsiadm: default: 1 session requested, but 1
+ * already present." (stderr) stands in for its "Logging in to" line, and
+ * its result is exit code 15.
+ *
  * Memory: the records stay the caller's; they are modified in place (the
  * initiator name and the current iface settings are filled in).
  */

@@ -4,7 +4,8 @@
  *
  * Order of checks follows open-iscsi 2.1.8 (exec_node_op), because scripts
  * depend on which error wins: --loginall/--logoutall first, then the
- * -I iface, then the login/logout/op combinations, then the action.
+ * -I iface, then "-o new", rescan and stats, then the login/logout/op
+ * combinations, then the action.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,41 +17,6 @@
 #include "iscsiadm/opts.h"
 #include "iscsiadm/print.h"
 #include "libiscsi-core/util.h"
-
-static int not_yet(const char *what)
-{
-	log_error("%s needs the session list, which this build of lunlink does not read yet", what);
-	return ISCSI_ERR_OP_NOT_SUPP;
-}
-
-int node_logout(struct ctx *c, const char *iface)
-{
-	(void)c; (void)iface;
-	return not_yet("logout");
-}
-
-int node_logout_all(struct ctx *c, const char *mode)
-{
-	(void)c;
-	if (!streq(mode, "all") && !streq(mode, "manual") && !streq(mode, "automatic")) {
-		log_error("Invalid logoutall option %s.", mode);
-		opts_usage(ISCSI_ERR_INVAL);
-		return ISCSI_ERR_INVAL;
-	}
-	return not_yet("logoutall");
-}
-
-int node_rescan(struct ctx *c, const char *iface)
-{
-	(void)c; (void)iface;
-	return not_yet("rescan");
-}
-
-int node_stats(struct ctx *c, const char *iface)
-{
-	(void)c; (void)iface;
-	return not_yet("stats");
-}
 
 struct list_state {
 	int level;
@@ -112,7 +78,7 @@ static int show_one(struct ndb *db, const struct ndb_node_id *id, struct rec *re
 	return 0;
 }
 
-static int node_show(struct ctx *c, const char *iface)
+int node_show(struct ctx *c, const char *iface)
 {
 	struct show_state st = { .secrets = c->o->show_secrets };
 	struct ndb_filter f = ctx_node_filter(c, iface);
@@ -162,7 +128,7 @@ static int node_login(struct ctx *c, const char *iface)
 
 /* open-iscsi: onboot records only for "onboot"; node.startup or
  * node.conn[0].startup equal to the mode; "all" is everything else. */
-static bool startup_matches(const struct rec *r, const char *mode)
+bool node_startup_matches(const struct rec *r, const char *mode)
 {
 	const char *s = rec_get(r, "node.startup");
 	const char *cs = rec_get(r, "node.conn[0].startup");
@@ -190,7 +156,7 @@ static int node_login_all(struct ctx *c, const char *mode)
 	if (rc || (rc = node_list_load(db, NULL, &all)))
 		return rc;
 	for (size_t i = 0; i < all.n; i++) {
-		if (!startup_matches(all.recs[i], mode))
+		if (!node_startup_matches(all.recs[i], mode))
 			continue;
 		if (node_list_add(&pick, &all.ids[i], all.recs[i]) < 0) {
 			rc = ISCSI_ERR_NOMEM;
@@ -268,6 +234,13 @@ int mode_node(struct ctx *c)
 	rc = ctx_portal(c);
 	if (rc || (rc = check_iface(c, &iface)))
 		return rc;
+	/* open-iscsi's order: "new", rescan and stats win over the checks */
+	if (o->op == OP_NEW)
+		return node_new(c, iface);
+	if (o->rescan)
+		return node_rescan(c, iface);
+	if (o->stats)
+		return node_stats(c, iface);
 	if (o->login && o->logout) {
 		log_error("Invalid parameters. Both login and logout passed in");
 		return ISCSI_ERR_INVAL;
@@ -276,10 +249,6 @@ int mode_node(struct ctx *c)
 		log_error("Invalid parameters. Login/logout and op passed in");
 		return ISCSI_ERR_INVAL;
 	}
-	if (o->rescan)
-		return node_rescan(c, iface);
-	if (o->stats)
-		return node_stats(c, iface);
 	if (o->login)
 		return node_login(c, iface);
 	if (o->logout)

@@ -1,17 +1,243 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* mode_session.c: session/fw/host modes (stubs for now) and `-k 0`. */
+/*
+ * mode_session.c: `iscsiadm -m session` (list, -P trees, -r one session,
+ * -u/-R/-s, and -o on the session's node record), the small modes fw and
+ * host, and `-k 0`.
+ *
+ * The decisions follow open-iscsi 2.1.8's session mode: with -r, -P 1..3
+ * and no action prints that session's tree; anything else "drops down" to
+ * the node operation on the record the session belongs to (so a bare
+ * `-m session -r 1` prints that record).  Without -r, -u/-R/-s act on
+ * every session.
+ */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "iscsiadm/client.h"
+#include "iscsiadm/mode_node.h"
 #include "iscsiadm/mode_session.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/session_ops.h"
+#include "iscsiadm/session_print.h"
+#include "iscsiadm/sessions.h"
+#include "libiscsi-core/util.h"
+
+/* "sessionS" as one component of a path. */
+static bool sid_in_component(const char *p, size_t len, unsigned *sid)
+{
+	unsigned long v = 0;
+
+	if (len <= 7 || strncmp(p, "session", 7) != 0)
+		return false;
+	for (size_t i = 7; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > UINT_MAX / 10)
+			return false;
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	}
+	*sid = (unsigned)v;
+	return v > 0;
+}
+
+static bool sid_in_path(const char *path, unsigned *sid)
+{
+	const char *p = path;
+
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (sid_in_component(p, len, sid))
+			return true;
+		p += len;
+		p += *p == '/';
+	}
+	return false;
+}
+
+/* -r: a session number, or a sysfs path such as
+ * /sys/devices/platform/hostH/sessionS[/targetH:0:T[/H:0:T:L]]. */
+static int parse_sid(const char *arg, unsigned *sid)
+{
+	const char *root = sessions_sysfs_root();
+	char path[PATH_MAX];
+	struct stat st;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!errno && v > 0 && v <= (long)UINT_MAX && *arg && !*end) {
+		*sid = (unsigned)v;
+		return 0;
+	}
+	/* with the test hook, /sys/... names the moved tree */
+	if (strncmp(arg, "/sys/", 5) == 0 && !streq(root, SYSFS_ROOT))
+		snprintf(path, sizeof(path), "%s%s", root, arg + 4);
+	else
+		str_copy(path, sizeof(path), arg);
+	if (lstat(path, &st) < 0) {
+		log_error("%s is an invalid session ID or path", arg);
+		return ISCSI_ERR;
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		log_error("%s is not a directory", arg);
+		return ISCSI_ERR;
+	}
+	if (!sid_in_path(arg, sid)) {
+		log_error("Unable to find sid in path %s", arg);
+		log_error("invalid sid '%s'", arg);
+		return ISCSI_ERR_INVAL;
+	}
+	return 0;
+}
+
+/*
+ * Runs a node operation on the session's record: -T, -p and -I become the
+ * session's target, persistent portal and iface for the call.
+ */
+static int on_record(struct ctx *c, const struct sysfs_session *s,
+		     int (*fn)(struct ctx *, const char *))
+{
+	const struct opts *saved = c->o;
+	struct opts o = *saved;
+	int rc;
+
+	o.targetname = s->targetname;
+	o.portal = s->conn.persistent_address;
+	memset(&c->portal, 0, sizeof(c->portal));
+	str_copy(c->portal.address, sizeof(c->portal.address), s->conn.persistent_address);
+	c->portal.port = s->conn.persistent_port;
+	c->portal.port_given = true;
+	c->portal.tpgt = -1;
+	c->have_portal = true;
+	c->o = &o;
+	rc = fn(c, session_iface(s));
+	c->o = saved;
+	c->have_portal = false;
+	return rc;
+}
+
+static int unsupported_new(void)
+{
+	log_error("lunlink keeps one session per node record and iface: another session "
+		  "to the same record (-o new) is not supported");
+	return ISCSI_ERR_OP_NOT_SUPP;
+}
+
+/* The node operations open-iscsi runs for one session (exec_node_op). */
+static int one_session_op(struct ctx *c, const struct sysfs_session *s)
+{
+	const struct opts *o = c->o;
+
+	if (o->op == OP_NEW)
+		return unsupported_new();
+	if (o->rescan)
+		return sessions_rescan(c, &s, 1);
+	if (o->stats)
+		return sessions_stats(c, &s, 1);
+	if (o->logout && o->op) {
+		log_error("Invalid parameters. Login/logout and op passed in");
+		return ISCSI_ERR_INVAL;
+	}
+	if (o->logout)
+		return sessions_logout(c, &s, 1, o->force);
+	switch (o->op) {
+	case OP_NOOP:
+	case OP_SHOW:
+		return on_record(c, s, node_show);
+	case OP_UPDATE:
+		return on_record(c, s, node_update);
+	case OP_DELETE:
+		return on_record(c, s, node_delete);
+	default:
+		log_error("operation is not supported.");
+		return ISCSI_ERR_INVAL;
+	}
+}
+
+static int one_session(struct ctx *c, const char *arg)
+{
+	const struct opts *o = c->o;
+	struct session_filter f = SESSION_FILTER_ANY;
+	const struct sysfs_session *s = NULL;
+	struct session_list l;
+	unsigned sid = 0;
+	int rc = parse_sid(arg, &sid);
+
+	if (rc || (rc = session_list_load(&l)))
+		return rc;
+	f.sid = sid;
+	for (size_t i = 0; i < l.n && !s; i++)
+		if (session_match(&l.s[i], &f))
+			s = &l.s[i];
+	if (!s) {
+		/* open-iscsi's two lines (its sysfs reader's EIO first) */
+		log_error("could not read session targetname: %d", EIO);
+		log_error("Could not get session info for sid %u", sid);
+		rc = ISCSI_ERR_SYSFS_LOOKUP;
+	} else if (!o->logout && !o->rescan && !o->stats && o->op == OP_NOOP &&
+		   o->print_level > 0) {
+		rc = session_print(c, &s, 1, o->print_level);
+	} else {
+		rc = one_session_op(c, s);
+	}
+	session_list_free(&l);
+	return rc;
+}
+
+static int all_sessions(struct ctx *c)
+{
+	const struct sysfs_session **sel;
+	struct session_list l;
+	int rc = session_list_load(&l);
+
+	if (rc)
+		return rc;
+	if (l.n == 0) {
+		log_error("No active sessions.");
+		session_list_free(&l);
+		return ISCSI_ERR_NO_OBJS_FOUND;
+	}
+	sel = calloc(l.n, sizeof(*sel));
+	if (!sel) {
+		session_list_free(&l);
+		return ISCSI_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		sel[i] = &l.s[i];
+	rc = session_print(c, sel, l.n, c->o->print_level);
+	free(sel);
+	session_list_free(&l);
+	return rc;
+}
 
 int mode_session(struct ctx *c)
 {
-	(void)c;
-	log_error("session mode needs the sysfs session list, which this build of "
-		  "lunlink does not read yet");
-	return ISCSI_ERR_OP_NOT_SUPP;
+	const struct opts *o = c->o;
+
+	if (o->sid)
+		return one_session(c, o->sid);
+	if (o->op == OP_NEW) {
+		log_error("session mode: Operation 'new' only allowed with specific "
+			  "session IDs");
+		return ISCSI_ERR_INVAL;
+	}
+	/* every session: the node actions with no -T/-p/-I */
+	if (o->rescan)
+		return node_rescan(c, NULL);
+	if (o->stats)
+		return node_stats(c, NULL);
+	if (o->logout) {
+		if (o->op) {
+			log_error("Invalid parameters. Login/logout and op passed in");
+			return ISCSI_ERR_INVAL;
+		}
+		return node_logout(c, NULL);
+	}
+	return all_sessions(c);
 }
 
 int mode_fw(struct ctx *c)

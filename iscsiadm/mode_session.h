@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mode_session.h: `iscsiadm -m session` (needs the sysfs session list;
- * a stub until that module exists), and the small modes: fw, host, and
+ * mode_session.h: `iscsiadm -m session` (listing from sysfs, -r, and the
+ * -u/-R/-s/-o actions on sessions), and the small modes: fw, host, and
  * `-k 0` (ask iscsid to stop).
  */
 #ifndef ISCSIADM_MODE_SESSION_H

@@ -13,6 +13,7 @@
 #include "iscsiadm/msg.h"
 #include "iscsiadm/nodes.h"
 #include "iscsiadm/print.h"
+#include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
 
 /* A fresh static record: iscsid.conf templates, the portal, the iface. */
@@ -135,18 +136,42 @@ static int op_failed(const struct ll_error *err)
 	return code;
 }
 
+/* open-iscsi keeps a record a session uses: removing it would leave a
+ * session nobody can manage by record (and logging it out for the user
+ * could fail a mounted file system). */
+static bool record_in_use(const struct session_list *sl, const struct rec *r)
+{
+	const char *iface = rec_get(r, "iface.iscsi_ifacename");
+
+	if (session_count_for_record(sl, r) == 0)
+		return false;
+	log_error("This command will remove the record [iface: %s, target: %s, portal: %s,%ld], "
+		  "but a session is using it. Logout session then rerun command to remove record.",
+		  iface && *iface ? iface : "default", rec_get(r, "node.name"),
+		  rec_get(r, "node.conn[0].address"), rec_get_int(r, "node.conn[0].port"));
+	return true;
+}
+
 int node_delete(struct ctx *c, const char *iface)
 {
 	struct ll_error err = { 0 };
+	struct session_list sl;
 	struct node_list l;
 	struct ndb *db;
+	bool in_use = false;
 	int rc = lock_and_load(c, iface, &db, &l);
 
 	if (rc)
 		return rc;
-	/* TODO(sessions): open-iscsi logs out a session using the record
-	 * before deleting it; needs the sysfs session list. */
+	if (session_list_load(&sl))
+		sl = (struct session_list){ 0 };
 	for (size_t i = 0; i < l.n; i++) {
+		if (record_in_use(&sl, l.recs[i])) {
+			in_use = true;
+			if (!rc)
+				rc = ISCSI_ERR_SESS_EXISTS;
+			continue;
+		}
 		if (ndb_node_delete(db, &l.ids[i], &err) < 0) {
 			ctx_report(&err);
 			if (!rc)
@@ -154,7 +179,11 @@ int node_delete(struct ctx *c, const char *iface)
 			ll_error_clear(&err);
 		}
 	}
+	if (in_use)
+		log_error("Could not execute operation on all records: %s",
+			  iscsi_exit_str(ISCSI_ERR_SESS_EXISTS));
 	ndb_unlock(db);
+	session_list_free(&sl);
 	node_list_free(&l);
 	return rc;
 }

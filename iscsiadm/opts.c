@@ -22,6 +22,9 @@
 
 #define SHORT_OPTIONS "RlDVhm:a:b:c:C:p:P:T:H:i:I:U:k:L:d:r:n:v:o:sSt:ux:A:W"
 
+/* Long-only options beyond open-iscsi's: values outside the char range. */
+enum { OPT_FORCE = 0x100 };
+
 static const struct option long_options[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "portal", required_argument, NULL, 'p' },
@@ -54,6 +57,7 @@ static const struct option long_options[] = {
 	{ "index", required_argument, NULL, 'x' },
 	{ "portal_type", required_argument, NULL, 'A' },
 	{ "no_wait", no_argument, NULL, 'W' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,6 +104,8 @@ static const char *const usage_lines[] = {
 	"iscsiadm -m fw [-d debug_level] [-l] [-W] [[-n name] [-v value]]",
 	"iscsiadm -m host [-P printlevel] [-H hostno|MAC] [[-C chap [-x chap_tbl_idx]] | [-C flashnode [-A portal_type] [-x flashnode_idx]] | [-C stats]] [[-o operation] [-n name] [-v value]] ",
 	"iscsiadm -k priority",
+	/* lunlink's addition, after open-iscsi's unchanged lines */
+	"iscsiadm -m node|session ... [-u | -U all,manual,automatic] --force   (lunlink: log out even while a disk of the session is mounted)",
 };
 
 const char *opts_mode_name(int mode)
@@ -143,14 +149,22 @@ static int str_to_type(const char *s)
 	return DISC_TYPE_NONE;
 }
 
+/* --force only makes sense where sessions are logged out. */
+static bool allows(int mode, const char *allowed, int ch)
+{
+	if (ch == OPT_FORCE)
+		return mode == MODE_NODE || mode == MODE_SESSION;
+	return ch > 0 && ch < 0x100 && strchr(allowed, ch);
+}
+
 /* Scans all of argv again; returns the first option the mode refuses. */
-static int verify_mode_params(int argc, char **argv, const char *allowed)
+static int verify_mode_params(int argc, char **argv, int mode)
 {
 	int ch;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, SHORT_OPTIONS, long_options, NULL)) >= 0) {
-		if (!strchr(allowed, ch))
+		if (!allows(mode, modes[mode].allowed, ch))
 			return ch;
 	}
 	return 0;
@@ -202,7 +216,12 @@ static int take_mode(struct opts *o, const char *arg, unsigned *verified,
 	}
 	if (*verified & (1u << o->mode))
 		return TAKE_NEXT;
-	bad = verify_mode_params(argc, argv, modes[o->mode].allowed);
+	bad = verify_mode_params(argc, argv, o->mode);
+	if (bad == OPT_FORCE) {
+		log_error("%s mode: option '--force' is not allowed/supported",
+			  modes[o->mode].msg_name);
+		return ISCSI_ERR_INVAL;
+	}
 	if (bad) {
 		log_error("%s mode: option '-%c' is not allowed/supported",
 			  modes[o->mode].msg_name, bad);
@@ -253,6 +272,7 @@ static int take_option(struct opts *o, int ch, const char *arg)
 	case 'p': o->portal = nonempty(arg); return TAKE_NEXT;
 	case 'I': return add_iface(o, arg);
 	case 'W': o->no_wait = true; return TAKE_NEXT;
+	case OPT_FORCE: o->force = true; return TAKE_NEXT;
 	case 'V':
 		printf("%s version %s\n", PROGRAM_NAME, OPEN_ISCSI_COMPAT_VERSION);
 		log_debug(1, "lunlink %s", LUNLINK_VERSION);

@@ -69,6 +69,7 @@ struct opts {
 	bool show_secrets;           /* -S */
 	bool discover;               /* -D */
 	bool no_wait;                /* -W */
+	bool force;                  /* --force (lunlink): logout even when in use */
 };
 
 /* open-iscsi's name of a mode as used in "<name> mode: option ..." */

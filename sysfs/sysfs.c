@@ -75,7 +75,8 @@ static void read_str(const char *root, char *buf, size_t len, const char *fmt, .
 	va_start(ap, fmt);
 	vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (sysfs_read(root, path, buf, len) < 0)
+	/* The kernel prints "(null)" for a parameter nobody set. */
+	if (sysfs_read(root, path, buf, len) < 0 || strcmp(buf, "(null)") == 0)
 		buf[0] = '\0';
 }
 
@@ -360,14 +361,17 @@ int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n)
 
 int sysfs_parse_session_id(const char *s, unsigned *sid)
 {
-	const char *p = strstr(s, "session");
+	const char *p = s, *q;
 	char *end;
 	unsigned long v;
 
-	if (p)
-		p += strlen("session");
-	else
-		p = s;
+	/* The "sessionN" component: the first "session" followed by a digit. */
+	for (q = strstr(s, "session"); q; q = strstr(q + 1, "session")) {
+		if (q[7] >= '0' && q[7] <= '9') {
+			p = q + 7;
+			break;
+		}
+	}
 	if (*p < '0' || *p > '9')
 		return -EINVAL;
 	errno = 0;

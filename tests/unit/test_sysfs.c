@@ -67,6 +67,7 @@ static void build_tree(void)
 	put("class/iscsi_session/session3/recovery_tmo", "120");
 	put("class/iscsi_session/session3/creator", "812");
 	put("class/iscsi_session/session3/ifacename", "default");
+	put("class/iscsi_session/session3/targetalias", "(null)");
 	put("class/iscsi_session/session3/initial_r2t", "1");
 	put("class/iscsi_session/session3/first_burst_len", "65536");
 	put("devices/platform/host5/session3/target5:0:0/5:0:0:0/state", "running");
@@ -100,6 +101,7 @@ START_TEST(test_sysfs_reads_session_connection_host_and_luns)
 	ck_assert_str_eq(s.targetname, "iqn.2003-01.org.linux-iscsi:t1");
 	ck_assert_int_eq(s.tpgt, 1);
 	ck_assert_str_eq(s.state, "LOGGED_IN");
+	ck_assert_str_eq(s.targetalias, "");   /* the kernel's "(null)" means unset */
 	ck_assert_int_eq(s.recovery_tmo, 120);
 	ck_assert(!s.flash);
 	ck_assert(s.has_host);
@@ -188,6 +190,8 @@ START_TEST(test_sysfs_parses_session_ids_in_every_form)
 	ck_assert_int_eq(sysfs_parse_session_id("/sys/devices/platform/host5/session3/target5:0:0",
 						&sid), 0);
 	ck_assert_uint_eq(sid, 3);
+	ck_assert_int_eq(sysfs_parse_session_id("/sys/class/iscsi_session/session4", &sid), 0);
+	ck_assert_uint_eq(sid, 4);
 	ck_assert_int_eq(sysfs_parse_session_id("abc", &sid), -EINVAL);
 	ck_assert_int_eq(sysfs_parse_session_id("12x", &sid), -EINVAL);
 	ck_assert_int_eq(sysfs_parse_session_id("99999999999", &sid), -EINVAL);

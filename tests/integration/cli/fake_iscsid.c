@@ -16,6 +16,12 @@
  *                         "W warning"; or --discover-fail CODE:MESSAGE
  *   --silent              read requests but never answer (timeouts)
  *   --ready FILE          created once the socket listens
+ *   --state "SID=CONN/SESS"   SESSION_INFO lists this session with these
+ *                         iscsid states (repeatable; no rule = no sessions)
+ *   --logout SID=CODE[:MESSAGE]   status for LOGOUT of SID (default 0)
+ *   --rescan SID=CODE[:MESSAGE]   status for RESCAN of SID (default 0)
+ * LOGOUT, RESCAN and SESSION_INFO lines in the log carry "sid=N" and
+ * "flags=F" when the request had them.
  * IPC_STOP ends the program.
  */
 #include <errno.h>
@@ -57,6 +63,11 @@ static struct {
 	const char *rule_target[MAX_RULES];
 	const char *rule_status[MAX_RULES];
 	size_t n_rules;
+	/* per-session rules: kind 's' state, 'o' logout, 'r' rescan */
+	char sid_kind[MAX_RULES];
+	unsigned sid_sid[MAX_RULES];
+	const char *sid_value[MAX_RULES];
+	size_t n_sid_rules;
 } cfg;
 
 static const char *kv(const struct ipc_msg *m, const char *key)
@@ -83,6 +94,7 @@ static void log_request(const struct conn *c, const struct ipc_msg *m)
 	static const char *const secret[] = {
 		"node.session.auth.password", "discovery.sendtargets.auth.password",
 	};
+	uint32_t v;
 
 	if (!cfg.log)
 		return;
@@ -93,6 +105,10 @@ static void log_request(const struct conn *c, const struct ipc_msg *m)
 	for (size_t i = 0; i < ARRAY_SIZE(secret); i++)
 		if (kv(m, secret[i]))
 			fprintf(cfg.log, " %s=%s", secret[i], *kv(m, secret[i]) ? "set" : "empty");
+	if (ipc_msg_get_u32(m, IPC_A_SID, &v) == 0)
+		fprintf(cfg.log, " sid=%u", v);
+	if (ipc_msg_get_u32(m, IPC_A_FLAGS, &v) == 0)
+		fprintf(cfg.log, " flags=%u", v);
 	fprintf(cfg.log, " nkv=%zu\n", m->n);
 	fflush(cfg.log);
 }
@@ -143,6 +159,53 @@ static void answer_discover(struct ipc_msg *r)
 		fclose(f);
 }
 
+static const char *sid_rule(char kind, unsigned sid)
+{
+	for (size_t i = 0; i < cfg.n_sid_rules; i++)
+		if (cfg.sid_kind[i] == kind && cfg.sid_sid[i] == sid)
+			return cfg.sid_value[i];
+	return NULL;
+}
+
+/* LOGOUT and RESCAN: the rule for the request's SID, else success. */
+static void answer_sid(char kind, const struct ipc_msg *m, struct ipc_msg *r)
+{
+	uint32_t sid = 0;
+	const char *rule;
+
+	if (ipc_msg_get_u32(m, IPC_A_SID, &sid) < 0) {
+		status(r, "16:request without a session id");
+		return;
+	}
+	rule = sid_rule(kind, sid);
+	if (rule)
+		status(r, rule);
+	else
+		ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+}
+
+/* SESSION_INFO: every --state session ("SID=CONN/SESS"). */
+static void answer_info(struct ipc_msg *r)
+{
+	char buf[256];
+
+	ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	for (size_t i = 0; i < cfg.n_sid_rules; i++) {
+		char *slash;
+
+		if (cfg.sid_kind[i] != 's')
+			continue;
+		snprintf(buf, sizeof(buf), "%s", cfg.sid_value[i]);
+		slash = strchr(buf, '/');
+		if (!slash)
+			continue;
+		*slash = '\0';
+		ipc_msg_add_u32(r, IPC_A_SID, cfg.sid_sid[i]);
+		ipc_msg_add_str(r, IPC_A_CONN_STATE, buf);
+		ipc_msg_add_str(r, IPC_A_SESS_STATE, slash + 1);
+	}
+}
+
 static void send_msg(int fd, const struct ipc_msg *m)
 {
 	uint8_t *buf;
@@ -176,6 +239,12 @@ static bool handle(struct conn *c, struct ipc_msg *m)
 		answer_login(m, r);
 	else if (m->type == IPC_DISCOVER)
 		answer_discover(r);
+	else if (m->type == IPC_LOGOUT)
+		answer_sid('o', m, r);
+	else if (m->type == IPC_RESCAN)
+		answer_sid('r', m, r);
+	else if (m->type == IPC_SESSION_INFO)
+		answer_info(r);
 	else
 		ipc_msg_add_u32(r, IPC_A_STATUS, 0);
 	if (stop || !cfg.hold || c->n_held >= cfg.hold) {
@@ -259,7 +328,13 @@ static void parse_args(int argc, char **argv, const char **ready)
 			cfg.discover_fail = v;
 		else if (streq(a, "--ready"))
 			*ready = v;
-		else if (streq(a, "--login") && strchr(v, '=') && cfg.n_rules < MAX_RULES) {
+		else if ((streq(a, "--state") || streq(a, "--logout") || streq(a, "--rescan")) &&
+			 strchr(v, '=') && cfg.n_sid_rules < MAX_RULES) {
+			cfg.sid_kind[cfg.n_sid_rules] = streq(a, "--state") ? 's' :
+							streq(a, "--logout") ? 'o' : 'r';
+			cfg.sid_sid[cfg.n_sid_rules] = (unsigned)atoi(v);
+			cfg.sid_value[cfg.n_sid_rules++] = strchr(v, '=') + 1;
+		} else if (streq(a, "--login") && strchr(v, '=') && cfg.n_rules < MAX_RULES) {
 			char *eq = strchr(v, '=');
 
 			*eq = '\0';

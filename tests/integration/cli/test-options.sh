@@ -16,7 +16,9 @@ expect_out "version_before_mode_wins" "iscsiadm version 2.1.8"
 
 run --help
 expect_rc "help_exits_0" 0
-check "help_has_eight_usage_lines" [ "$(wc -l <<<"$OUT")" = 8 ]
+# open-iscsi's eight lines, then lunlink's --force line
+check "help_has_eight_usage_lines_and_force" [ "$(wc -l <<<"$OUT")" = 9 ] &&
+	[ "$(sed -n 9p <<<"$OUT" | grep -c -- --force)" = 1 ]
 expect_out_line "help_shows_node_usage" "iscsiadm -m node [-hV] [-d debug_level] [-P printlevel] [-L all,manual,automatic,onboot] [-W] [-U all,manual,automatic,onboot] [-S] [[-T targetname -p ip:port -I ifaceN] [-l | -u | -R | -s]] [[-o operation ] [-n name] [-v value]]"
 
 run -m foo
