@@ -135,6 +135,14 @@ def login_seeds():
         'redirect': [DISC | FIX, login_rsp(kv('TargetAddress=127.0.0.2:3261,1'),
                                            status=(1, 1)),
                      ok_sec, login_rsp(DISC_OPER, t=True, csg=1, nsg=3, tsih=1, statsn=1)],
+        'chap-long-challenge': [ONEWAY | FIX, chap[0],
+                                login_rsp(kv('CHAP_A=5', 'CHAP_I=7', 'CHAP_C=0x' + 'ab' * 1100),
+                                          statsn=1)],
+        # 70 empty continued responses: more than the login machine's 64
+        'many-responses': [FIX] + [login_rsp(c=True, statsn=i) for i in range(70)],
+        # continued text beyond the 64 KiB a login may carry
+        'text-over-64k': [FIX] + [login_rsp(kv('X-org.lunlink.pad=' + 'p' * 8000), c=True,
+                                            statsn=i) for i in range(9)],
         'status-auth-failure': [ONEWAY | FIX, login_rsp(status=(2, 1))],
         'status-target-error': [FIX, login_rsp(status=(3, 2))],
         'reject': [FIX, reject()],

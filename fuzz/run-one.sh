@@ -31,7 +31,7 @@ fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
-opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+opts=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=131072
       -print_final_stats=1 -artifact_prefix="$art/$name-")
 [ -n "$dict" ] && opts+=(-dict="$dict")
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loginrec.c: record -> login configuration (see loginrec.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -62,7 +63,15 @@ static int fill_auth(struct login_params *p, const struct rec *r, const char *pr
 	int rc = 0;
 
 #define AUTH_KEY(name) (snprintf(key, sizeof(key), "%sauth.%s", prefix, name), key)
-	if (strcmp(rec_get(r, AUTH_KEY("authmethod")) ?: "None", "CHAP") != 0)
+	bool chap = !strcmp(rec_get(r, AUTH_KEY("authmethod")) ?: "None", "CHAP");
+	const char *user = rec_get(r, AUTH_KEY("username"));
+
+	/*
+	 * Like open-iscsi, credentials are offered whenever a username is
+	 * set, even with authmethod left at None (the seed document's recipe
+	 * sets only username and password).
+	 */
+	if (!chap && !(user && *user))
 		return 0;
 	rc |= copy_field(p->username, sizeof(p->username), rec_get(r, AUTH_KEY("username")),
 			 key, err);

@@ -77,6 +77,15 @@ static void close_transport(struct session *s)
 	closep(&s->fd);
 }
 
+void session_cancel_reconnect(struct session *s)
+{
+	close_transport(s);
+	login_free(s->login);
+	s->login = NULL;
+	sd_event_source_disable_unref(s->retry_src);
+	s->retry_src = NULL;
+}
+
 /* Frees the object only; the kernel session (if any) is left alone. */
 void session_free(struct session *s)
 {
@@ -177,6 +186,11 @@ static void initial_login_failed(struct session *s, const struct ll_error *err)
  */
 void session_attempt_failed(struct session *s, const struct ll_error *err, bool retryable)
 {
+	if (s->logout_req) {
+		/* A logout owns the session now; it must not be revived. */
+		log_debug(1, "%s: ignoring a failed attempt during logout: %s", s->where, err->msg);
+		return;
+	}
 	release_for_reconnect(s);
 	login_free(s->login);
 	s->login = NULL;
@@ -262,7 +276,7 @@ static int set_param(struct session *s, enum kabi_param p, const char *fmt, ...)
 	va_end(ap);
 	r = kernel_set_param(s->d->kernel, s->sid, 0, p, value);
 	/* A transport that lacks a parameter says ENOSYS; that is fine. */
-	if (r == -ENOSYS || r == -EINVAL) {
+	if (r == -ENOSYS) {
 		log_debug(2, "%s: kernel ignored %s=%s (%s)", s->where, kernel_param_str(p),
 			  value, strerror(-r));
 		return 0;
@@ -283,6 +297,11 @@ static int set_session_params(struct session *s)
 	r |= set_param(s, KABI_PARAM_PERSISTENT_ADDRESS, "%s", s->lp.cfg.portal.host);
 	r |= set_param(s, KABI_PARAM_PERSISTENT_PORT, "%u", s->lp.cfg.portal.port);
 	r |= set_param(s, KABI_PARAM_IFACE_NAME, "%s", s->lp.iface);
+	/* User names only (for -m session -P 2/3); secrets never go to the kernel. */
+	if (s->lp.username[0])
+		r |= set_param(s, KABI_PARAM_USERNAME, "%s", s->lp.username);
+	if (s->lp.username_in[0])
+		r |= set_param(s, KABI_PARAM_USERNAME_IN, "%s", s->lp.username_in);
 	r |= set_param(s, KABI_PARAM_SESS_RECOVERY_TMO, "%ld",
 		       rec_get_int(rec, "node.session.timeo.replacement_timeout"));
 	r |= set_param(s, KABI_PARAM_ABORT_TMO, "%ld",
@@ -474,6 +493,11 @@ static void on_connected(void *userdata)
 	struct ll_error err = { 0 };
 	int r;
 
+	if (s->state != SS_CONNECT) {
+		/* Only a connect started in CONNECT may go on (logout may have begun). */
+		close_transport(s);
+		return;
+	}
 	s->fd = tcpconn_take_fd(s->conn);
 	tcpconn_free(s->conn);
 	s->conn = NULL;
@@ -527,6 +551,10 @@ static void on_conn_error(void *userdata, int err, const char *what)
 {
 	struct session *s = userdata;
 
+	if (s->state != SS_CONNECT) {
+		close_transport(s);
+		return;
+	}
 	session_fail(s, ISCSI_ERR_TRANS, connect_retryable(err),
 		     "cannot make connection to %s:%u: %s", s->cur.host, s->cur.port,
 		     strerror(-err));
@@ -550,6 +578,8 @@ static void on_resolved(void *userdata, int err, const char *msg,
 	int r;
 
 	s->rq = NULL;
+	if (s->state != SS_CONNECT)
+		return;
 	if (err) {
 		session_fail(s, ISCSI_ERR_TRANS, true, "%s", msg);
 		return;

@@ -58,6 +58,8 @@ void session_attempt_failed(struct session *s, const struct ll_error *err, bool 
 void session_fail(struct session *s, int code, bool retryable, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void session_start_recovery(struct session *s, const char *why);
+/* Stops a reconnect or relogin in progress (resolver, socket, login). */
+void session_cancel_reconnect(struct session *s);
 
 /* session_scan.c */
 void session_start_scan(struct session *s);

@@ -151,7 +151,12 @@ void session_logout(struct session *s, struct request *req, bool force)
 	sd_event_source_disable_unref(s->retry_src);
 	s->retry_src = NULL;
 	if (!s->params_valid_for_logout) {
-		/* Not connected: fail queued I/O now rather than after the timeout. */
+		/*
+		 * Not connected (recovering): drop any reconnect in progress, so
+		 * a connect that completes now cannot log the session back in,
+		 * and fail queued I/O now rather than after the timeout.
+		 */
+		session_cancel_reconnect(s);
 		kernel_stop_conn(s->d->kernel, s->sid, 0, KABI_STOP_CONN_TERM);
 		s->bound = false;
 	}

@@ -493,6 +493,13 @@ int chap_verify_target(struct chap_ctx *c, const struct text_list *in,
 	}
 	if (got_len != want_len || CRYPTO_memcmp(got, want, want_len) != 0) {
 		fail(c, err, "target's CHAP response is wrong (mutual CHAP: target does not know password_in)");
+		/*
+		 * Here the target failed to prove itself to us: not an error in
+		 * our credentials.  open-iscsi reports it as a fatal login
+		 * error (19), and scripts tell the two cases apart by that.
+		 */
+		if (err)
+			err->code = ISCSI_ERR_FATAL_LOGIN;
 		goto out;
 	}
 	c->state = CHAP_ST_DONE;

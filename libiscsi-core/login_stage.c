@@ -67,12 +67,27 @@ int login_build_first(struct login_ctx *ctx, struct ll_error *err)
 		r = text_list_add(l, "SessionType", normal ? "Normal" : "Discovery");
 	if (r == 0 && normal)
 		r = text_list_add(l, "TargetName", ctx->target_name);
-	if (r == 0)
-		r = text_list_add(l, "AuthMethod", auth_offer(ctx));
 	if (r < 0)
 		return ll_error_set(err, ISCSI_ERR_NOMEM, "cannot build the first Login Request");
-	/* Offering only None, we are ready to leave the stage at once. */
-	ctx->next_transit = !ctx->have_chap;
+	if (!ctx->have_chap && !ctx->chap_required) {
+		/*
+		 * Nothing to authenticate with: start in the operational stage
+		 * (RFC 7143 6.3), as open-iscsi does.  A target that wants CHAP
+		 * then answers "authentication failure" (0x0201, exit 24); LIO
+		 * would instead drop the connection on AuthMethod=None.
+		 */
+		ctx->auth = AUTH_DONE;
+		if (neg_build_offer(&ctx->neg, l) < 0)
+			return ll_error_set(err, ISCSI_ERR_NOMEM,
+					    "cannot build the first Login Request");
+		ctx->state = LOGIN_S_OPERATIONAL;
+		ctx->next_transit = true;
+		ctx->next_nsg = PDU_STAGE_FULL_FEATURE;
+		return 0;
+	}
+	if (text_list_add(l, "AuthMethod", auth_offer(ctx)) < 0)
+		return ll_error_set(err, ISCSI_ERR_NOMEM, "cannot build the first Login Request");
+	ctx->next_transit = false;
 	ctx->next_nsg = PDU_STAGE_OPERATIONAL;
 	ctx->auth = AUTH_METHOD_SENT;
 	ctx->state = LOGIN_S_SECURITY;

@@ -425,7 +425,7 @@ START_TEST(test_chap_mutual_rejects_wrong_target_response)
 	mutual_until_target_answer(&c, &id, chal, &clen);
 	expected_response("SHA256", id, "wrongsecret12", chal, clen, resp, &rlen);
 	ck_assert_int_lt(target_answers(&c, "target1", resp, rlen, &err), 0);
-	ck_assert_int_eq(err.code, ISCSI_ERR_LOGIN_AUTH_FAILED);
+	ck_assert_int_eq(err.code, ISCSI_ERR_FATAL_LOGIN);
 	ck_assert_str_eq(err.msg, "target's CHAP response is wrong (mutual CHAP: target does not know password_in)");
 	ck_assert(!chap_done(&c));
 	chap_clear(&c);

@@ -187,6 +187,10 @@ if ! [[ $status =~ ^[0-9]+$ ]]; then
 		echo "run.sh: guest gave no exit status (qemu exit $qemu_status)" >&2
 	fi
 	status=125
+elif ((qemu_status == 137)); then
+	# A status came, but the guest never powered off (a hung shutdown).
+	echo "run.sh: guest reported exit $status but did not power off; killed after ${hard_limit}s" >&2
+	status=125
 fi
 if ((status != 0)) && [[ ${LUNLINK_VM_DEBUG:-0} == 0 ]]; then
 	[[ -s $jobdir/qemu.err ]] && sed 's/^/qemu: /' "$jobdir/qemu.err" >&2

@@ -6,7 +6,12 @@
 #          switch_roots into it, re-running this file with "run".
 #   run    (PID 1 in the new root): mounts, modules, loopback, then runs the
 #          job with a watchdog, prints "LUNLINK-VM-EXIT=<status> <nonce>" on
-#          the job port (ttyS1) and powers off.
+#          the job port (ttyS1) and powers off. A job may instead hand the
+#          machine to an init system (see handoff).
+#   finish STATUS  (after a handoff, from the job's last unit at shutdown)
+#          sends the --out files and the status line; no power-off.
+#   watchdog       (after a handoff, as a service): the job's timeout,
+#          counted from boot; reports status 124 and powers off.
 #
 # The job directory (lunlink.job= on the kernel command line) is written by
 # run.sh on the host: vm.env (settings for this file), binds (host paths
@@ -40,6 +45,19 @@ overlay_of() { # overlay_of LOWER TARGET RWDIR
 			overlay "$2"
 }
 
+# A host directory under /tmp or /run, which the fresh mounts hide.
+hidden_path() { # hidden_path PATH
+	case $1 in /tmp/?* | /run/?*) [ -d "/newroot/host$1" ] ;; *) return 1 ;; esac
+}
+
+# PATH has no hidden ancestor in the list FILE.
+outer_bind() { # outer_bind PATH FILE
+	while read -r other; do
+		case $1 in "$other"/*) hidden_path "$other" && return 1 ;; esac
+	done <"$2"
+	return 0
+}
+
 setup() {
 	job=$(cmdline_arg lunlink.job)
 	[ -n "$job" ] && [ -f "/host$job/vm.env" ] || die "no job at '$job'"
@@ -61,14 +79,19 @@ setup() {
 
 	# Host paths hidden by the fresh /tmp and /run (a repo cloned to
 	# /tmp/x, a cache or build dir there) come back as writable overlays.
+	# One overlay per outermost path: a path inside another one (the test
+	# directory inside the repo) or listed twice is visible already, and
+	# stacked overlays could not all be unmounted again (systemd tries).
 	n=0
+	: >/rw/binds-done
 	while read -r path; do
-		case $path in /tmp/?* | /run/?*) ;; *) continue ;; esac
-		[ -d "/newroot/host$path" ] || continue
-		[ -d "/newroot$path" ] && $BB mountpoint -q "/newroot$path" && continue
+		hidden_path "$path" || continue
+		outer_bind "$path" "/newroot/host$job/binds" || continue
+		$BB grep -qxF "$path" /rw/binds-done && continue
 		n=$((n + 1))
 		overlay_of "/newroot/host$path" "/newroot$path" "/rw/bind$n" ||
 			die "overlay of $path"
+		echo "$path" >>/rw/binds-done
 	done <"/newroot/host$job/binds"
 
 	# The host has no modules for this kernel: bind the unpacked tree.
@@ -125,6 +148,30 @@ run_job() {
 	[ -e /run/lunlink-vm/timed-out ] && status=124
 }
 
+# A job that wants to boot an init system (systemd as PID 1, for boot-time
+# tests) writes its command line to /run/lunlink-vm/exec-init and exits 0.
+# PID 1 then becomes that init instead of powering off; from there the
+# job's own units report the status ("finish") and power the machine off,
+# and a "watchdog" service keeps the timeout. Other jobs never write the
+# file, so nothing changes for them.
+handoff() {
+	[ "$status" = 0 ] && [ -s /run/lunlink-vm/exec-init ] || return 0
+	init=$($BB cat /run/lunlink-vm/exec-init)
+	$BB rm -f /run/lunlink-vm/exec-init
+	# A failed exec would end PID 1: check first, fail the job instead.
+	if ! [ -x "${init%% *}" ]; then
+		echo "guest-init: cannot run init '$init'" >$JOBPORT
+		status=125
+		return 0
+	fi
+	mark "run: handing over to $init"
+	# Nothing of the job may survive into the new init's world.
+	$BB kill -KILL -1 2>/dev/null
+	$BB sleep 0.05
+	# shellcheck disable=SC2086 # the command line is split on purpose
+	exec $init
+}
+
 # Files the job left in $LUNLINK_VM_OUT go to the host (run.sh --out) as a
 # base64 tar.gz between two marker lines.
 send_out() {
@@ -145,6 +192,7 @@ run() {
 	$BB mkdir -p /run/lunlink-vm/out
 	mark "run: starting job"
 	run_job
+	handoff
 	# Nothing else may hold the port open: the last close drains it, so
 	# the status line is complete before the power goes.
 	$BB kill -KILL -1 2>/dev/null
@@ -155,8 +203,38 @@ run() {
 	$BB poweroff -f
 }
 
+# The end of a job that handed over to an init system (see handoff).
+finish() { # finish STATUS
+	BB=/run/lunlink-vm/busybox
+	. /run/lunlink-vm/vm.env
+	status=$1
+	# Once only: the watchdog must not report again after the job did.
+	[ -e /run/lunlink-vm/finished ] && return 0
+	: >/run/lunlink-vm/finished
+	[ -e /run/lunlink-vm/timed-out ] && status=124
+	send_out
+	echo "LUNLINK-VM-EXIT=$status $VM_NONCE" >$JOBPORT
+	$BB sync
+}
+
+# The job timeout after a handoff: VM_TIMEOUT seconds after boot.
+watchdog() {
+	BB=/run/lunlink-vm/busybox
+	. /run/lunlink-vm/vm.env
+	up=$($BB cut -d. -f1 /proc/uptime)
+	left=$((VM_TIMEOUT - up))
+	[ "$left" -gt 0 ] && $BB sleep "$left"
+	[ -e /run/lunlink-vm/finished ] && return 0
+	echo "guest-init: watchdog: job still running after $VM_TIMEOUT s; stopping" >$JOBPORT
+	: >/run/lunlink-vm/timed-out
+	finish 124
+	$BB poweroff -f
+}
+
 case $1 in
 setup) setup ;;
 run) run ;;
+finish) finish "${2:-125}" ;;
+watchdog) watchdog ;;
 *) die "unknown phase '$1'" ;;
 esac
