@@ -111,6 +111,14 @@ timed_login() { # timed_login WHO I
 	stop_of "$who"
 }
 
+# Peak resident memory (kB) of WHO's iscsid so far.
+peak_kb() { # peak_kb WHO
+	local pid
+	[[ $1 == lunlink ]] && pid=$LL_ISCSID_PID || pid=$OI_PID
+	[[ -n $pid && -r /proc/$pid/status ]] || return 1
+	awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status"
+}
+
 secs() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }
 
 median() { # median US... -> microseconds
@@ -159,7 +167,7 @@ many_none_left() {
 # --loginall=all to MANY single-LUN targets; open-iscsi first so that its
 # working logout clears the way whatever the state of lunlink's.
 compare_many() {
-	local who t0 us ret
+	local who t0 us ret kb
 	local -A took=()
 	for who in openiscsi lunlink; do
 		start_of "$who" || { not_ok "$who: iscsid started"; continue; }
@@ -177,6 +185,7 @@ compare_many() {
 		else
 			not_ok "$who: $MANY disks appear"
 		fi
+		kb=$(peak_kb "$who") && echo "METRIC ${who}_iscsid_peak_rss_kb_${MANY}_sessions=$kb"
 		expect_exit 0 adm_of "$who" -m node --logoutall=all
 		vm_wait_for 20 many_none_left
 		stop_of "$who"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <systemd/sd-journal.h>
 
 #include "iscsid/log.h"
@@ -12,7 +13,11 @@ static int use_stderr = 1;
 void log_setup(int level, int to_stderr)
 {
 	debug_level = level;
-	use_stderr = to_stderr;
+	/*
+	 * Under systemd stderr is the journal, but it carries no priority:
+	 * write to the journal directly so "journalctl -p err" sees errors.
+	 */
+	use_stderr = to_stderr && !getenv("JOURNAL_STREAM");
 }
 
 int log_debug_level(void)
