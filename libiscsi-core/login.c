@@ -382,7 +382,9 @@ static enum login_step handle_status(struct login_ctx *ctx, const struct pdu_vie
 		return handle_redirect(ctx, v, rsp, err);
 	login_status_message(rsp->status_class, rsp->status_detail, msg, sizeof(msg));
 	return login_fail(ctx, err, login_status_exit_code(rsp->status_class, rsp->status_detail),
-			  "%s (status 0x%02x%02x)", msg, rsp->status_class, rsp->status_detail);
+			  "%s (status 0x%02x%02x)%s", msg, rsp->status_class, rsp->status_detail,
+			  rsp->status_class == 2 && rsp->status_detail == 1 && !ctx->have_chap
+				  ? "; no CHAP username and password are configured for it" : "");
 }
 
 /* Joins continued text, bounded. */

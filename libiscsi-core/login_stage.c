@@ -46,11 +46,10 @@ static bool is_security_key(const char *k)
 	return false;
 }
 
+/* Only logins with CHAP credentials enter the security stage. */
 static const char *auth_offer(const struct login_ctx *ctx)
 {
-	if (ctx->chap_required)
-		return "CHAP";
-	return ctx->have_chap ? "CHAP,None" : "None";
+	return ctx->chap_required ? "CHAP" : "CHAP,None";
 }
 
 int login_build_first(struct login_ctx *ctx, struct ll_error *err)
@@ -124,8 +123,6 @@ static enum login_step on_auth_method(struct login_ctx *ctx, const struct text_l
 	const char *v = text_list_get(in, "AuthMethod");
 	struct ll_error e = { 0 };
 
-	if (!v && rsp->transit && !ctx->have_chap)
-		v = "None";   /* the target accepted our only offer without echoing it */
 	if (!v)
 		return login_fail(ctx, err, ISCSI_ERR_LOGIN, "the target did not answer our AuthMethod=%s",
 				  auth_offer(ctx));
@@ -137,7 +134,7 @@ static enum login_step on_auth_method(struct login_ctx *ctx, const struct text_l
 	if (streq(v, "None"))
 		return login_fail(ctx, err, ISCSI_ERR_LOGIN_AUTH_FAILED,
 				  "the target chose AuthMethod=None, but this node requires CHAP authentication");
-	if (streq(v, "CHAP") && ctx->have_chap) {
+	if (streq(v, "CHAP")) {
 		if (chap_build_offer(&ctx->chap, &ctx->next, &e) < 0)
 			return login_fail(ctx, err, e.code, "%s", e.msg);
 		ctx->used_chap = true;
@@ -145,10 +142,6 @@ static enum login_step on_auth_method(struct login_ctx *ctx, const struct text_l
 		ctx->next_transit = false;
 		return LOGIN_CONTINUE;
 	}
-	if (!ctx->have_chap && (streq(v, "Reject") || streq(v, "CHAP")))
-		return login_fail(ctx, err, ISCSI_ERR_LOGIN_AUTH_FAILED,
-				  "the target requires authentication (it answered AuthMethod=%s), but no CHAP username and password are configured",
-				  v);
 	if (streq(v, "Reject") || streq(v, "NotUnderstood") || streq(v, "Irrelevant"))
 		return login_fail(ctx, err, ISCSI_ERR_LOGIN_AUTH_FAILED,
 				  "the target refused our authentication methods %s (AuthMethod=%s)",

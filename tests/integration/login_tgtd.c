@@ -10,7 +10,8 @@
  *       discovery login, SendTargets=All, IQN must be listed at 127.0.0.1:P,
  *       then Logout
  *   login_tgtd --port P --target IQN [CHAP options]
- *       normal session login (security + operational stage), then Logout
+ *       normal session login, then Logout (with CHAP options the security
+ *       stage comes first; without, the login starts operational)
  *   ... --expect-exit N --expect-message TEXT
  *       the login must fail with exit code N and a message containing TEXT
  *

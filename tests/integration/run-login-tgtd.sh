@@ -74,14 +74,20 @@ tgtd_bind_account 2 "$TUSER" --outgoing || exit 1
 scenario "normal login with mutual CHAP, then logout" \
 	--target "$CHAP" --user "$USER" --password "$PASS" \
 	--user-in "$TUSER" --password-in "$TPASS"
-scenario "mutual CHAP refuses a target that does not know our secret" \
+# The target failing our challenge is a fatal login error (19), as in
+# open-iscsi; 24 is kept for our own credentials being refused.
+scenario "mutual CHAP refuses a target that does not know our secret (exit 19)" \
 	--target "$CHAP" --user "$USER" --password "$PASS" \
 	--user-in "$TUSER" --password-in wrongsecret123 \
-	--expect-exit 24 --expect-message "CHAP response is wrong"
+	--expect-exit 19 --expect-message "CHAP response is wrong"
 
 tgtd_bind_account "" "$USER" || exit 1
 scenario "discovery with CHAP lists the target" \
 	--discovery --expect-target "$CHAP" --user "$USER" --password "$PASS"
+scenario "discovery without credentials on a CHAP portal fails with exit 24" \
+	--discovery --expect-target "$CHAP" \
+	--expect-exit 24 --expect-message "discovery portal 127.0.0.1:$TGTD_PORT failed: the target rejected the credentials (authentication failure) (status 0x0201)"
+
 scenario "discovery with a wrong CHAP password fails with exit 24" \
 	--discovery --expect-target "$CHAP" --user "$USER" --password wrongpassword9 \
 	--expect-exit 24 --expect-message "discovery portal 127.0.0.1:$TGTD_PORT"

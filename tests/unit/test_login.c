@@ -166,36 +166,113 @@ static enum login_step respond_status(struct fake *f, unsigned cls, unsigned det
 	return send_raw(f, &h, buf, n);
 }
 
-/* Answers every operational key by echoing it (a valid result for each type). */
-static enum login_step answer_operational(struct fake *f, bool t, uint16_t tsih)
+/* Keys of the first request that name the login, not offers to answer. */
+static const char *const login_names[] = {
+	"InitiatorName", "InitiatorAlias", "SessionType", "TargetName",
+};
+
+static bool is_login_name(const char *k)
 {
-	struct pdu_login_rsp h;
-	uint8_t buf[4096];
+	for (size_t i = 0; i < ARRAY_SIZE(login_names); i++)
+		if (streq(k, login_names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The target's answer to every operational key of the last request: the
+ * first value offered (a valid result for each type), then extra "k=v"
+ * (or NULL).  Returns the length of the data segment.
+ */
+static size_t operational_text(const struct fake *f, uint8_t *buf, size_t cap, const char *extra)
+{
 	size_t n = 0;
+	int w;
 
 	for (size_t i = 0; i < f->keys.n; i++) {
 		const char *k = f->keys.items[i].key, *v = f->keys.items[i].value;
-		int w;
 
+		if (is_login_name(k))
+			continue;
 		if (streq(k, "MaxRecvDataSegmentLength"))
 			v = "65536";
-		w = snprintf((char *)buf + n, sizeof(buf) - n, "%s=%.*s", k,
-			     (int)strcspn(v, ","), v);
+		w = snprintf((char *)buf + n, cap - n, "%s=%.*s", k, (int)strcspn(v, ","), v);
+		ck_assert(w > 0 && (size_t)w < cap - n);
 		n += (size_t)w + 1;
 	}
+	if (extra) {
+		w = snprintf((char *)buf + n, cap - n, "%s", extra);
+		ck_assert(w > 0 && (size_t)w < cap - n);
+		n += (size_t)w + 1;
+	}
+	return n;
+}
+
+static enum login_step answer_operational_with(struct fake *f, bool t, uint16_t tsih,
+					       const char *extra)
+{
+	struct pdu_login_rsp h;
+	uint8_t buf[4096];
+	size_t n = operational_text(f, buf, sizeof(buf), extra);
+
 	rsp_init(f, &h, t, PDU_STAGE_OPERATIONAL, PDU_STAGE_FULL_FEATURE);
 	h.tsih = tsih;
 	return send_raw(f, &h, buf, n);
 }
 
-/* Security stage with AuthMethod=None, leaving for the operational stage. */
+static enum login_step answer_operational(struct fake *f, bool t, uint16_t tsih)
+{
+	return answer_operational_with(f, t, tsih, NULL);
+}
+
+static bool has_security_key(const struct text_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strncmp(l->items[i].key, "AuthMethod", 10) ||
+		    !strncmp(l->items[i].key, "CHAP_", 5))
+			return true;
+	return false;
+}
+
+/*
+ * Without credentials the first request is already in the operational
+ * stage (RFC 7143 6.3), asking for the full feature phase, with no
+ * AuthMethod and the operational offer.
+ */
+static void first_operational(struct fake *f)
+{
+	take_request(f);
+	ck_assert_uint_eq(f->rq.csg, PDU_STAGE_OPERATIONAL);
+	ck_assert_uint_eq(f->rq.nsg, PDU_STAGE_FULL_FEATURE);
+	ck_assert(f->rq.transit && !f->rq.cont);
+	ck_assert_str_eq(f->keys.items[0].key, "InitiatorName");
+	ck_assert_ptr_null(text_list_get(&f->keys, "AuthMethod"));
+	ck_assert(!has_security_key(&f->keys));
+	ck_assert_ptr_nonnull(text_list_get(&f->keys, "HeaderDigest"));
+	ck_assert_ptr_nonnull(text_list_get(&f->keys, "MaxRecvDataSegmentLength"));
+	ck_assert_int_eq(login_get_state(f->ctx), LOGIN_S_OPERATIONAL);
+}
+
+/*
+ * With credentials (one_way): the security stage, where the target picks
+ * AuthMethod=None; the initiator then asks to leave and the target agrees.
+ */
 static void security_none(struct fake *f)
 {
 	take_request(f);
-	ck_assert_str_eq(text_list_get(&f->keys, "AuthMethod"), "None");
-	ck_assert(f->rq.transit);
-	ck_assert_int_eq(respond(f, true, 0, 1, "AuthMethod=None", "TargetPortalGroupTag=1", NULL),
+	ck_assert_uint_eq(f->rq.csg, PDU_STAGE_SECURITY);
+	ck_assert_str_eq(text_list_get(&f->keys, "AuthMethod"), "CHAP,None");
+	ck_assert(!f->rq.transit);
+	ck_assert_int_eq(respond(f, false, 0, 0, "AuthMethod=None", "TargetPortalGroupTag=1", NULL),
 			 LOGIN_CONTINUE);
+	take_request(f);
+	ck_assert_uint_eq(f->rq.csg, PDU_STAGE_SECURITY);
+	ck_assert(f->rq.transit);
+	ck_assert_uint_eq(f->rq.nsg, PDU_STAGE_OPERATIONAL);
+	ck_assert_uint_eq(f->keys.n, 0);
+	ck_assert_int_eq(respond(f, true, 0, 1, NULL), LOGIN_CONTINUE);
+	ck_assert_int_eq(login_get_state(f->ctx), LOGIN_S_OPERATIONAL);
+	ck_assert(!login_used_chap(f->ctx));
 }
 
 static void operational_done(struct fake *f)
@@ -285,36 +362,39 @@ static enum login_step mutual_answer(struct fake *f, const char *secret, bool tr
 START_TEST(test_login_plain_none_reaches_full_feature_phase)
 {
 	struct login_config c = base_config();
+	struct pdu_login_rsp h;
 	struct neg_params p;
 	struct fake f;
 
 	c.initiator_alias = "host1";
 	fake_start(&f, &c);
 	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_START);
-	take_request(&f);
-	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_SECURITY);
-	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_OPERATIONAL);
-	ck_assert(f.rq.transit && !f.rq.cont);
+	first_operational(&f);
 	ck_assert_mem_eq(f.rq.isid, ISID, 6);
 	ck_assert_uint_eq(f.rq.tsih, 0);
 	ck_assert_uint_eq(f.rq.itt, ITT);
 	ck_assert_uint_eq(f.rq.cmdsn, 1);
+	ck_assert_uint_eq(f.rq.expstatsn, 0);
 	ck_assert_uint_eq(f.rq.vmax, 0);
-	ck_assert_str_eq(f.keys.items[0].key, "InitiatorName");
 	ck_assert_str_eq(f.keys.items[0].value, INITIATOR);
 	ck_assert_str_eq(text_list_get(&f.keys, "InitiatorAlias"), "host1");
 	ck_assert_str_eq(text_list_get(&f.keys, "SessionType"), "Normal");
 	ck_assert_str_eq(text_list_get(&f.keys, "TargetName"), TARGET);
-	ck_assert_str_eq(text_list_get(&f.keys, "AuthMethod"), "None");
-	ck_assert_int_eq(respond(&f, true, 0, 1, "AuthMethod=None", "TargetPortalGroupTag=1", NULL),
+	ck_assert_ptr_nonnull(text_list_get(&f.keys, "MaxBurstLength"));
+	/* The target answers every key but takes one more round to finish. */
+	ck_assert_int_eq(answer_operational_with(&f, false, 0, "TargetPortalGroupTag=1"),
 			 LOGIN_CONTINUE);
-	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_OPERATIONAL);
 	take_request(&f);
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_OPERATIONAL);
+	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_FULL_FEATURE);
+	ck_assert(f.rq.transit);
+	ck_assert_uint_eq(f.rq_dlen, 0);
 	ck_assert_uint_eq(f.rq.expstatsn, 101);
 	ck_assert_uint_eq(f.rq.cmdsn, 1);
-	ck_assert_ptr_nonnull(text_list_get(&f.keys, "HeaderDigest"));
-	ck_assert_ptr_nonnull(text_list_get(&f.keys, "MaxBurstLength"));
-	ck_assert_int_eq(answer_operational(&f, true, 0x1234), LOGIN_DONE);
+	rsp_init(&f, &h, true, PDU_STAGE_OPERATIONAL, PDU_STAGE_FULL_FEATURE);
+	h.tsih = 0x1234;
+	ck_assert_int_eq(send_raw(&f, &h, NULL, 0), LOGIN_DONE);
+	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_FULL_FEATURE);
 	ck_assert_uint_eq(login_tsih(f.ctx), 0x1234);
 	ck_assert_uint_eq(login_expstatsn(f.ctx), 102);
 	ck_assert_uint_eq(login_statsn(f.ctx), 101);
@@ -328,6 +408,75 @@ START_TEST(test_login_plain_none_reaches_full_feature_phase)
 }
 END_TEST
 
+START_TEST(test_login_without_credentials_starts_in_operational_stage)
+{
+	struct login_config c = base_config();
+	struct fake f, ref;
+
+	fake_start(&f, &c);
+	first_operational(&f);
+	/* The names come first, then the operational offer. */
+	ck_assert_str_eq(f.keys.items[1].key, "SessionType");
+	ck_assert_str_eq(f.keys.items[2].key, "TargetName");
+	/*
+	 * The offer is the one a login with credentials makes on entering
+	 * the operational stage: same keys, same values, same order.
+	 */
+	c.chap = &one_way;
+	fake_start(&ref, &c);
+	security_none(&ref);
+	take_request(&ref);
+	ck_assert_uint_eq(ref.rq.csg, PDU_STAGE_OPERATIONAL);
+	ck_assert_uint_gt(ref.keys.n, 5);
+	ck_assert_uint_eq(f.keys.n, ref.keys.n + 3);
+	for (size_t i = 0; i < ref.keys.n; i++) {
+		ck_assert_str_eq(f.keys.items[i + 3].key, ref.keys.items[i].key);
+		ck_assert_str_eq(f.keys.items[i + 3].value, ref.keys.items[i].value);
+	}
+	fake_stop(&ref);
+	ck_assert(!login_used_chap(f.ctx));
+	ck_assert_int_eq(answer_operational(&f, true, 0x1234), LOGIN_DONE);
+	ck_assert_uint_eq(login_tsih(f.ctx), 0x1234);
+	ck_assert(!login_used_chap(f.ctx));
+	fake_stop(&f);
+}
+END_TEST
+
+START_TEST(test_login_with_credentials_starts_in_security_stage)
+{
+	static const enum login_session_type types[] = {
+		LOGIN_SESSION_NORMAL, LOGIN_SESSION_DISCOVERY,
+	};
+	struct login_config c = base_config();
+	struct fake f;
+
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+		c.session_type = types[i];
+		c.chap = &one_way;
+		c.chap_required = false;
+		fake_start(&f, &c);
+		take_request(&f);
+		ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_SECURITY);
+		ck_assert_uint_eq(f.rq.csg, PDU_STAGE_SECURITY);
+		ck_assert(!f.rq.transit && !f.rq.cont);
+		ck_assert_uint_eq(f.rq.nsg, 0);
+		ck_assert_str_eq(text_list_get(&f.keys, "AuthMethod"), "CHAP,None");
+		ck_assert_ptr_null(text_list_get(&f.keys, "HeaderDigest"));
+		ck_assert_ptr_null(text_list_get(&f.keys, "MaxRecvDataSegmentLength"));
+		fake_stop(&f);
+		/* Required CHAP offers CHAP alone, in the same stage. */
+		c.chap_required = true;
+		fake_start(&f, &c);
+		take_request(&f);
+		ck_assert_uint_eq(f.rq.csg, PDU_STAGE_SECURITY);
+		ck_assert(!f.rq.transit);
+		ck_assert_str_eq(text_list_get(&f.keys, "AuthMethod"), "CHAP");
+		ck_assert_ptr_null(text_list_get(&f.keys, "HeaderDigest"));
+		fake_stop(&f);
+	}
+}
+END_TEST
+
 START_TEST(test_login_discovery_session_omits_target_name)
 {
 	struct login_config c = base_config();
@@ -336,20 +485,51 @@ START_TEST(test_login_discovery_session_omits_target_name)
 	c.session_type = LOGIN_SESSION_DISCOVERY;
 	c.target_name = NULL;
 	fake_start(&f, &c);
-	take_request(&f);
+	first_operational(&f);
 	ck_assert_str_eq(text_list_get(&f.keys, "SessionType"), "Discovery");
 	ck_assert_ptr_null(text_list_get(&f.keys, "TargetName"));
-	ck_assert_int_eq(respond(&f, true, 0, 1, "AuthMethod=None", NULL), LOGIN_CONTINUE);
-	take_request(&f);
 	ck_assert_ptr_null(text_list_get(&f.keys, "MaxBurstLength"));
-	ck_assert_ptr_nonnull(text_list_get(&f.keys, "HeaderDigest"));
 	ck_assert_int_eq(answer_operational(&f, true, 1), LOGIN_DONE);
 	fake_stop(&f);
+	/* With credentials the security stage comes first; the name is left out there too. */
+	c.chap = &one_way;
+	fake_start(&f, &c);
+	take_request(&f);
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_SECURITY);
+	ck_assert_str_eq(text_list_get(&f.keys, "SessionType"), "Discovery");
+	ck_assert_ptr_null(text_list_get(&f.keys, "TargetName"));
+	fake_stop(&f);
 	/* Failures name the discovery portal, as there is no target name. */
+	c.chap = NULL;
 	fake_start(&f, &c);
 	take_request(&f);
 	assert_failed(&f, respond_status(&f, 2, 1, NULL), ISCSI_ERR_LOGIN_AUTH_FAILED,
 		      "login to discovery portal 127.0.0.1:3260 failed: the target rejected the credentials");
+	fake_stop(&f);
+}
+END_TEST
+
+START_TEST(test_login_discovery_without_credentials_starts_in_operational_stage)
+{
+	struct login_config c = base_config();
+	struct neg_params p;
+	struct fake f;
+
+	c.session_type = LOGIN_SESSION_DISCOVERY;
+	c.target_name = NULL;
+	fake_start(&f, &c);
+	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_START);
+	first_operational(&f);
+	ck_assert_str_eq(f.keys.items[1].key, "SessionType");
+	ck_assert_str_eq(f.keys.items[1].value, "Discovery");
+	/* Discovery offers only the keys a discovery session may carry. */
+	ck_assert_ptr_null(text_list_get(&f.keys, "InitialR2T"));
+	ck_assert_ptr_null(text_list_get(&f.keys, "MaxConnections"));
+	ck_assert_int_eq(answer_operational(&f, true, 5), LOGIN_DONE);
+	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_FULL_FEATURE);
+	ck_assert_uint_eq(login_tsih(f.ctx), 5);
+	login_get_params(f.ctx, &p);
+	ck_assert_uint_eq(p.max_xmit_dsl, 65536);
 	fake_stop(&f);
 }
 END_TEST
@@ -396,8 +576,10 @@ START_TEST(test_login_rejects_wrong_mutual_chap_response)
 	c.chap = &mutual;
 	fake_start(&f, &c);
 	chap_until_response(&f, "7");
-	assert_failed(&f, mutual_answer(&f, "not-the-secret!", true), ISCSI_ERR_LOGIN_AUTH_FAILED,
+	/* The target failed to prove itself: a fatal login error (19), not 24, as in open-iscsi. */
+	assert_failed(&f, mutual_answer(&f, "not-the-secret!", true), ISCSI_ERR_FATAL_LOGIN,
 		      "login to target " TARGET " at 127.0.0.1:3260 failed: target's CHAP response is wrong");
+	ck_assert_int_eq(f.err.code, 19);
 	fake_stop(&f);
 }
 END_TEST
@@ -456,15 +638,44 @@ START_TEST(test_login_required_chap_refuses_none)
 }
 END_TEST
 
-START_TEST(test_login_without_credentials_explains_target_wants_chap)
+START_TEST(test_login_without_credentials_target_requiring_chap_gives_auth_failure)
+{
+	struct login_config c = base_config();
+	struct pdu_login_rsp h;
+	struct fake f;
+
+	/* RFC 7143 6.3: the target answers an operational start with 0x0201. */
+	fake_start(&f, &c);
+	first_operational(&f);
+	assert_failed(&f, respond_status(&f, 2, 1, NULL), ISCSI_ERR_LOGIN_AUTH_FAILED,
+		      "login to target " TARGET " at 127.0.0.1:3260 failed: the target rejected the credentials (authentication failure) (status 0x0201)");
+	ck_assert_int_eq(f.err.code, 24);
+	fake_stop(&f);
+	/* tgtd leaves the ISID zero in such answers; the status still counts. */
+	fake_start(&f, &c);
+	first_operational(&f);
+	rsp_init(&f, &h, false, PDU_STAGE_OPERATIONAL, 0);
+	memset(h.isid, 0, sizeof(h.isid));
+	h.status_class = 2;
+	h.status_detail = 1;
+	assert_failed(&f, send_raw(&f, &h, NULL, 0), ISCSI_ERR_LOGIN_AUTH_FAILED,
+		      "authentication failure) (status 0x0201)");
+	fake_stop(&f);
+}
+END_TEST
+
+START_TEST(test_login_target_refusing_offered_auth_methods_gives_auth_failure)
 {
 	struct login_config c = base_config();
 	struct fake f;
 
+	c.chap = &one_way;
 	fake_start(&f, &c);
 	take_request(&f);
+	ck_assert_str_eq(text_list_get(&f.keys, "AuthMethod"), "CHAP,None");
 	assert_failed(&f, respond(&f, false, 0, 0, "AuthMethod=Reject", NULL),
-		      ISCSI_ERR_LOGIN_AUTH_FAILED, "no CHAP username and password are configured");
+		      ISCSI_ERR_LOGIN_AUTH_FAILED,
+		      "the target refused our authentication methods CHAP,None (AuthMethod=Reject)");
 	fake_stop(&f);
 }
 END_TEST
@@ -513,7 +724,7 @@ START_TEST(test_login_follows_redirect_to_new_portal)
 	struct fake f;
 
 	fake_start(&f, &c);
-	take_request(&f);
+	first_operational(&f);
 	ck_assert_int_eq(respond_status(&f, 1, 2, "TargetAddress=[fe80::1]:3261,2", NULL), LOGIN_REDIRECT);
 	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_REDIRECTED);
 	a = login_redirect_portal(f.ctx);
@@ -522,9 +733,21 @@ START_TEST(test_login_follows_redirect_to_new_portal)
 	ck_assert_uint_eq(a->port, 3261);
 	ck_assert(login_redirect_permanent(f.ctx));
 	ck_assert_uint_eq(login_redirect_count(f.ctx), 1);
-	/* After reconnecting, the login starts over. */
+	/* After reconnecting, the login starts over, with the whole offer again. */
+	first_operational(&f);
+	ck_assert_str_eq(text_list_get(&f.keys, "TargetName"), TARGET);
+	ck_assert_ptr_nonnull(text_list_get(&f.keys, "MaxBurstLength"));
+	ck_assert_int_eq(answer_operational(&f, true, 0x1234), LOGIN_DONE);
+	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_FULL_FEATURE);
+	fake_stop(&f);
+	/* With credentials, the new portal sees the security stage again. */
+	c.chap = &one_way;
+	fake_start(&f, &c);
 	security_none(&f);
-	ck_assert_str_eq(f.keys.items[0].key, "InitiatorName");
+	take_request(&f);
+	ck_assert_int_eq(respond_status(&f, 1, 1, "TargetAddress=127.0.0.2", NULL), LOGIN_REDIRECT);
+	ck_assert(!login_redirect_permanent(f.ctx));
+	security_none(&f);
 	operational_done(&f);
 	fake_stop(&f);
 }
@@ -566,6 +789,7 @@ START_TEST(test_login_redirect_needs_valid_address)
 }
 END_TEST
 
+/* Each response is right for the operational start except for one field. */
 START_TEST(test_login_rejects_foreign_headers)
 {
 	struct login_config c = base_config();
@@ -573,29 +797,33 @@ START_TEST(test_login_rejects_foreign_headers)
 	struct fake f;
 
 	fake_start(&f, &c);
-	take_request(&f);
-	rsp_init(&f, &h, true, 0, 1);
+	first_operational(&f);
+	rsp_init(&f, &h, true, 1, 3);
+	h.tsih = 1;
 	h.vact = 1;
 	assert_failed(&f, send_raw(&f, &h, NULL, 0), ISCSI_ERR_LOGIN, "version 1");
 	fake_stop(&f);
 
 	fake_start(&f, &c);
-	take_request(&f);
-	rsp_init(&f, &h, true, 0, 1);
+	first_operational(&f);
+	rsp_init(&f, &h, true, 1, 3);
+	h.tsih = 1;
 	h.itt = ITT + 1;
 	assert_failed(&f, send_raw(&f, &h, NULL, 0), ISCSI_ERR_LOGIN, "task tag 0x00000078");
 	fake_stop(&f);
 
 	fake_start(&f, &c);
-	take_request(&f);
-	rsp_init(&f, &h, true, 0, 1);
+	first_operational(&f);
+	rsp_init(&f, &h, true, 1, 3);
+	h.tsih = 1;
 	h.isid[5] ^= 1;
 	assert_failed(&f, send_raw(&f, &h, NULL, 0), ISCSI_ERR_LOGIN, "different ISID");
 	fake_stop(&f);
 
 	fake_start(&f, &c);
-	take_request(&f);
-	rsp_init(&f, &h, true, 0, 1);
+	first_operational(&f);
+	rsp_init(&f, &h, true, 1, 3);
+	h.tsih = 1;
 	h.cont = true;
 	assert_failed(&f, send_raw(&f, &h, NULL, 0), ISCSI_ERR_LOGIN, "both the T and the C bit");
 	fake_stop(&f);
@@ -607,9 +835,18 @@ START_TEST(test_login_rejects_stage_going_backwards)
 	struct login_config c = base_config();
 	struct fake f;
 
+	/* Without credentials we start operational: the target may not answer in security. */
+	fake_start(&f, &c);
+	first_operational(&f);
+	assert_failed(&f, respond(&f, false, 0, 0, "AuthMethod=None", NULL), ISCSI_ERR_LOGIN,
+		      "answered in stage SecurityNegotiation while we are in LoginOperationalNegotiation");
+	fake_stop(&f);
+	/* With credentials: back to security after both sides left it. */
+	c.chap = &one_way;
 	fake_start(&f, &c);
 	security_none(&f);
 	take_request(&f);
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_OPERATIONAL);
 	assert_failed(&f, respond(&f, false, 0, 0, NULL), ISCSI_ERR_LOGIN,
 		      "answered in stage SecurityNegotiation while we are in LoginOperationalNegotiation");
 	fake_stop(&f);
@@ -629,11 +866,24 @@ START_TEST(test_login_rejects_unrequested_transit)
 		      "although we did not ask to");
 	fake_stop(&f);
 	/* Jumping further than asked is refused too. */
-	c.chap = NULL;
 	fake_start(&f, &c);
 	take_request(&f);
-	assert_failed(&f, respond(&f, true, 0, 3, "AuthMethod=None", NULL), ISCSI_ERR_LOGIN,
+	ck_assert_int_eq(respond(&f, false, 0, 0, "AuthMethod=None", NULL), LOGIN_CONTINUE);
+	take_request(&f);
+	ck_assert(f.rq.transit);
+	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_OPERATIONAL);
+	assert_failed(&f, respond(&f, true, 0, 3, NULL), ISCSI_ERR_LOGIN,
 		      "asked to move from SecurityNegotiation to FullFeaturePhase");
+	fake_stop(&f);
+	/* Operational start: while our offer is still being continued, T is not ours yet. */
+	c.chap = NULL;
+	c.max_send_data = 40;
+	fake_start(&f, &c);
+	take_request(&f);
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_OPERATIONAL);
+	ck_assert(f.rq.cont && !f.rq.transit);
+	assert_failed(&f, respond(&f, true, 1, 3, NULL), ISCSI_ERR_LOGIN,
+		      "set the T bit to leave LoginOperationalNegotiation although we did not ask to");
 	fake_stop(&f);
 }
 END_TEST
@@ -643,18 +893,17 @@ START_TEST(test_login_bounds_number_of_responses)
 	struct login_config c = base_config();
 	struct fake f;
 	enum login_step s;
-	int n = 0;
+	unsigned n = 0;
 
 	c.max_pdus = 10;
 	fake_start(&f, &c);
-	take_request(&f);
-	s = respond(&f, true, 0, 1, "AuthMethod=None", NULL);
 	do {
 		take_request(&f);
 		s = respond(&f, false, 1, 0, NULL);
 		n++;
 	} while (s == LOGIN_CONTINUE);
-	ck_assert_int_eq(n, 10);
+	/* Ten responses are taken, the eleventh is one too many. */
+	ck_assert_uint_eq(n, c.max_pdus + 1);
 	assert_failed(&f, s, ISCSI_ERR_LOGIN, "more than 10 Login Responses");
 	fake_stop(&f);
 }
@@ -664,20 +913,54 @@ START_TEST(test_login_joins_continued_response)
 {
 	struct login_config c = base_config();
 	struct pdu_login_rsp h;
+	struct neg_params p;
+	uint8_t buf[4096];
+	const uint8_t *key;
 	struct fake f;
+	size_t n, cut;
 
+	/* Operational stage: the answer to our offer comes cut inside a key. */
+	fake_start(&f, &c);
+	first_operational(&f);
+	n = operational_text(&f, buf, sizeof(buf), "TargetAlias=x");
+	key = memmem(buf, n, "MaxRecvDataSegmentLength=65536", 30);
+	ck_assert_ptr_nonnull(key);
+	cut = (size_t)(key - buf) + 27;   /* "...Length=65" | "536" */
+	rsp_init(&f, &h, false, 1, 0);
+	h.cont = true;
+	ck_assert_int_eq(send_raw(&f, &h, buf, cut), LOGIN_CONTINUE);
+	take_request(&f);
+	ck_assert_uint_eq(f.rq_dlen, 0);
+	ck_assert(!f.rq.cont);
+	ck_assert(f.rq.transit);   /* still ready to leave, as in the first request */
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_OPERATIONAL);
+	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_FULL_FEATURE);
+	rsp_init(&f, &h, true, 1, 3);
+	h.tsih = 0x1234;
+	ck_assert_int_eq(send_raw(&f, &h, buf + cut, n - cut), LOGIN_DONE);
+	login_get_params(f.ctx, &p);
+	ck_assert_uint_eq(p.max_xmit_dsl, 65536);
+	fake_stop(&f);
+
+	/* Security stage: "AuthMethod=No" + "ne" is None, and our T stays clear meanwhile. */
+	c.chap = &one_way;
 	fake_start(&f, &c);
 	take_request(&f);
+	ck_assert(!f.rq.transit);
 	rsp_init(&f, &h, false, 0, 0);
 	h.cont = true;
 	ck_assert_int_eq(send_raw(&f, &h, (const uint8_t *)"AuthMethod=No", 13), LOGIN_CONTINUE);
 	take_request(&f);
 	ck_assert_uint_eq(f.rq_dlen, 0);
 	ck_assert(!f.rq.cont);
-	ck_assert(f.rq.transit);   /* still ready to leave, as in the first request */
-	ck_assert_uint_eq(f.rq.csg, 0);
-	rsp_init(&f, &h, true, 0, 1);
+	ck_assert(!f.rq.transit);   /* not ready to leave, as in the first request */
+	ck_assert_uint_eq(f.rq.csg, PDU_STAGE_SECURITY);
+	rsp_init(&f, &h, false, 0, 0);
 	ck_assert_int_eq(send_raw(&f, &h, (const uint8_t *)"ne\0TargetAlias=x", 17), LOGIN_CONTINUE);
+	take_request(&f);
+	ck_assert(f.rq.transit);   /* None chosen: now we ask to leave */
+	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_OPERATIONAL);
+	ck_assert_int_eq(respond(&f, true, 0, 1, NULL), LOGIN_CONTINUE);
 	ck_assert_int_eq(login_get_state(f.ctx), LOGIN_S_OPERATIONAL);
 	operational_done(&f);
 	fake_stop(&f);
@@ -688,7 +971,6 @@ START_TEST(test_login_sends_long_text_with_c_bit)
 {
 	struct login_config c = base_config();
 	struct text_accum acc;
-	struct text_list all;
 	struct ll_error err = { 0 };
 	struct pdu_view v;
 	struct fake f;
@@ -705,23 +987,27 @@ START_TEST(test_login_sends_long_text_with_c_bit)
 		ck_assert_int_eq(pdu_parse(p, len, 8192, &v, &err), PDU_OK);
 		ck_assert_int_eq(pdu_login_req_decode(p, &f.rq, &err), 0);
 		ck_assert_uint_le(v.data_len, 40);
+		ck_assert_uint_eq(f.rq.csg, PDU_STAGE_OPERATIONAL);
 		ck_assert_int_eq(text_accum_add(&acc, v.data, v.data_len), 0);
 		free(p);
 		pieces++;
 		if (!f.rq.cont)
 			break;
 		ck_assert(!f.rq.transit);
-		ck_assert_int_eq(respond(&f, false, 0, 0, NULL), LOGIN_CONTINUE);
+		ck_assert_int_eq(respond(&f, false, 1, 0, NULL), LOGIN_CONTINUE);
 	}
 	ck_assert_int_gt(pieces, 2);
 	ck_assert(f.rq.transit);
-	text_list_init(&all);
-	ck_assert_int_eq(text_parse(&all, acc.buf, acc.len, &err), 0);
-	ck_assert_str_eq(text_list_get(&all, "TargetName"), TARGET);
-	ck_assert_str_eq(text_list_get(&all, "AuthMethod"), "None");
-	text_list_free(&all);
+	ck_assert_uint_eq(f.rq.nsg, PDU_STAGE_FULL_FEATURE);
+	/* The pieces join to the whole first request; the target answers it. */
+	text_list_free(&f.keys);
+	ck_assert_int_eq(text_parse(&f.keys, acc.buf, acc.len, &err), 0);
 	text_accum_free(&acc);
-	ck_assert_int_eq(respond(&f, true, 0, 1, "AuthMethod=None", NULL), LOGIN_CONTINUE);
+	ck_assert_str_eq(text_list_get(&f.keys, "TargetName"), TARGET);
+	ck_assert_ptr_null(text_list_get(&f.keys, "AuthMethod"));
+	ck_assert_ptr_nonnull(text_list_get(&f.keys, "HeaderDigest"));
+	ck_assert_ptr_nonnull(text_list_get(&f.keys, "MaxBurstLength"));
+	ck_assert_int_eq(answer_operational(&f, true, 0x1234), LOGIN_DONE);
 	fake_stop(&f);
 }
 END_TEST
@@ -735,7 +1021,7 @@ START_TEST(test_login_rejects_data_in_ack_of_continued_request)
 	fake_start(&f, &c);
 	take_request(&f);
 	ck_assert(f.rq.cont);
-	assert_failed(&f, respond(&f, false, 0, 0, "AuthMethod=None", NULL), ISCSI_ERR_LOGIN,
+	assert_failed(&f, respond(&f, false, 1, 0, "HeaderDigest=None", NULL), ISCSI_ERR_LOGIN,
 		      "instead of an empty response");
 	fake_stop(&f);
 }
@@ -755,7 +1041,7 @@ START_TEST(test_login_bounds_joined_response_text)
 	fake_start(&f, &c);
 	do {
 		take_request(&f);
-		rsp_init(&f, &h, false, 0, 0);
+		rsp_init(&f, &h, false, 1, 0);
 		h.cont = true;
 		s = send_raw(&f, &h, big, 8192);
 		n++;
@@ -776,7 +1062,7 @@ START_TEST(test_login_rejects_oversized_response_pdu)
 
 	fake_start(&f, &c);
 	take_request(&f);
-	rsp_init(&f, &h, false, 0, 0);
+	rsp_init(&f, &h, false, 1, 0);
 	assert_failed(&f, send_raw(&f, &h, big, 9000), ISCSI_ERR_LOGIN, "more than the 8192 bytes");
 	fake_stop(&f);
 	free(big);
@@ -809,21 +1095,32 @@ START_TEST(test_login_negotiate_once_violations)
 		      ISCSI_ERR_LOGIN, "sent CHAP_C twice");
 	fake_stop(&f);
 
-	/* An operational key answered twice across responses. */
-	c.chap = NULL;
+	/* Security keys after the security stage. */
 	fake_start(&f, &c);
 	security_none(&f);
 	take_request(&f);
+	assert_failed(&f, respond(&f, false, 1, 0, "CHAP_A=5", NULL), ISCSI_ERR_LOGIN,
+		      "security key CHAP_A in the operational stage");
+	fake_stop(&f);
+
+	/* An operational key answered twice across responses (operational start). */
+	c.chap = NULL;
+	fake_start(&f, &c);
+	first_operational(&f);
 	ck_assert_int_eq(respond(&f, false, 1, 0, "MaxBurstLength=262144", NULL), LOGIN_CONTINUE);
 	take_request(&f);
 	assert_failed(&f, respond(&f, false, 1, 0, "MaxBurstLength=262144", NULL), ISCSI_ERR_LOGIN,
 		      "MaxBurstLength again");
 	fake_stop(&f);
 
-	/* Security keys after the security stage. */
+	/* Without credentials there is no security stage: its keys are refused from the start. */
 	fake_start(&f, &c);
-	security_none(&f);
-	take_request(&f);
+	first_operational(&f);
+	assert_failed(&f, respond(&f, false, 1, 0, "AuthMethod=CHAP", NULL), ISCSI_ERR_LOGIN,
+		      "security key AuthMethod in the operational stage");
+	fake_stop(&f);
+	fake_start(&f, &c);
+	first_operational(&f);
 	assert_failed(&f, respond(&f, false, 1, 0, "CHAP_A=5", NULL), ISCSI_ERR_LOGIN,
 		      "security key CHAP_A in the operational stage");
 	fake_stop(&f);
@@ -835,6 +1132,13 @@ START_TEST(test_login_target_must_answer_every_offer_before_ending)
 	struct login_config c = base_config();
 	struct fake f;
 
+	fake_start(&f, &c);
+	first_operational(&f);
+	assert_failed(&f, respond(&f, true, 1, 3, "HeaderDigest=None", NULL), ISCSI_ERR_LOGIN,
+		      "without answering all the keys we offered");
+	fake_stop(&f);
+	/* The same after a security stage. */
+	c.chap = &one_way;
 	fake_start(&f, &c);
 	security_none(&f);
 	take_request(&f);
@@ -850,18 +1154,27 @@ START_TEST(test_login_requires_session_handle)
 	struct fake f;
 
 	fake_start(&f, &c);
-	security_none(&f);
-	take_request(&f);
+	first_operational(&f);
 	assert_failed(&f, answer_operational(&f, true, 0), ISCSI_ERR_LOGIN, "TSIH 0");
 	fake_stop(&f);
 	/* Reinstating session 9 must not end up in session 10. */
 	c.tsih = 9;
 	fake_start(&f, &c);
+	first_operational(&f);
+	ck_assert_uint_eq(f.rq.tsih, 9);
+	assert_failed(&f, answer_operational(&f, true, 10), ISCSI_ERR_LOGIN, "session 9");
+	fake_stop(&f);
+	/* ...and session 9 it is when the target agrees. */
+	fake_start(&f, &c);
+	first_operational(&f);
+	ck_assert_int_eq(answer_operational(&f, true, 9), LOGIN_DONE);
+	ck_assert_uint_eq(login_tsih(f.ctx), 9);
+	fake_stop(&f);
+	/* With credentials, the TSIH is carried through the security stage too. */
+	c.chap = &one_way;
+	fake_start(&f, &c);
 	take_request(&f);
 	ck_assert_uint_eq(f.rq.tsih, 9);
-	ck_assert_int_eq(respond(&f, true, 0, 1, "AuthMethod=None", NULL), LOGIN_CONTINUE);
-	take_request(&f);
-	assert_failed(&f, answer_operational(&f, true, 10), ISCSI_ERR_LOGIN, "session 9");
 	fake_stop(&f);
 }
 END_TEST
@@ -961,14 +1274,18 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_login_plain_none_reaches_full_feature_phase);
+	tcase_add_test(tc, test_login_without_credentials_starts_in_operational_stage);
+	tcase_add_test(tc, test_login_with_credentials_starts_in_security_stage);
 	tcase_add_test(tc, test_login_discovery_session_omits_target_name);
+	tcase_add_test(tc, test_login_discovery_without_credentials_starts_in_operational_stage);
 	tcase_add_test(tc, test_login_chap_one_way);
 	tcase_add_test(tc, test_login_chap_mutual);
 	tcase_add_test(tc, test_login_rejects_wrong_mutual_chap_response);
 	tcase_add_test(tc, test_login_rejects_transit_before_mutual_chap_answer);
 	tcase_add_test(tc, test_login_rejects_reflected_chap_challenge);
 	tcase_add_test(tc, test_login_required_chap_refuses_none);
-	tcase_add_test(tc, test_login_without_credentials_explains_target_wants_chap);
+	tcase_add_test(tc, test_login_without_credentials_target_requiring_chap_gives_auth_failure);
+	tcase_add_test(tc, test_login_target_refusing_offered_auth_methods_gives_auth_failure);
 	tcase_add_test(tc, test_login_auth_failure_status_gives_exit_24);
 	tcase_add_test(tc, test_login_class2_and_class3_statuses);
 	tcase_add_test(tc, test_login_follows_redirect_to_new_portal);
