@@ -149,7 +149,6 @@ static void reply_login(struct session *s, int code, const char *msg)
 	ipc_msg_free(&m);
 }
 
-static void start_connect(struct session *s);
 static void release_for_reconnect(struct session *s);
 
 static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
@@ -158,7 +157,7 @@ static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
 
 	sd_event_source_disable_unref(src);
 	s->retry_src = NULL;
-	start_connect(s);
+	session_start_connect(s);
 	return 0;
 }
 
@@ -262,95 +261,6 @@ static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
 
 /* ---- login through the kernel ---- */
 
-static int set_param(struct session *s, enum kabi_param p, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int set_param(struct session *s, enum kabi_param p, const char *fmt, ...)
-{
-	char value[512];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
-	va_end(ap);
-	r = kernel_set_param(s->d->kernel, s->sid, 0, p, value);
-	/* A transport that lacks a parameter says ENOSYS; that is fine. */
-	if (r == -ENOSYS) {
-		log_debug(2, "%s: kernel ignored %s=%s (%s)", s->where, kernel_param_str(p),
-			  value, strerror(-r));
-		return 0;
-	}
-	if (r < 0)
-		log_err("%s: cannot set %s: %s", s->where, kernel_param_str(p), strerror(-r));
-	return r;
-}
-
-/* Parameters the kernel needs before the first login PDU. */
-static int set_session_params(struct session *s)
-{
-	const struct rec *rec = s->rec;
-	int r = 0;
-
-	r |= set_param(s, KABI_PARAM_TARGET_NAME, "%s", s->lp.target_name);
-	r |= set_param(s, KABI_PARAM_INITIATOR_NAME, "%s", s->lp.initiator_name);
-	r |= set_param(s, KABI_PARAM_PERSISTENT_ADDRESS, "%s", s->lp.cfg.portal.host);
-	r |= set_param(s, KABI_PARAM_PERSISTENT_PORT, "%u", s->lp.cfg.portal.port);
-	r |= set_param(s, KABI_PARAM_IFACE_NAME, "%s", s->lp.iface);
-	/* User names only (for -m session -P 2/3); secrets never go to the kernel. */
-	if (s->lp.username[0])
-		r |= set_param(s, KABI_PARAM_USERNAME, "%s", s->lp.username);
-	if (s->lp.username_in[0])
-		r |= set_param(s, KABI_PARAM_USERNAME_IN, "%s", s->lp.username_in);
-	r |= set_param(s, KABI_PARAM_SESS_RECOVERY_TMO, "%ld",
-		       rec_get_int(rec, "node.session.timeo.replacement_timeout"));
-	r |= set_param(s, KABI_PARAM_ABORT_TMO, "%ld",
-		       rec_get_int(rec, "node.session.err_timeo.abort_timeout"));
-	r |= set_param(s, KABI_PARAM_LU_RESET_TMO, "%ld",
-		       rec_get_int(rec, "node.session.err_timeo.lu_reset_timeout"));
-	r |= set_param(s, KABI_PARAM_TGT_RESET_TMO, "%ld",
-		       rec_get_int(rec, "node.session.err_timeo.tgt_reset_timeout"));
-	r |= set_param(s, KABI_PARAM_FAST_ABORT, "%d",
-		       rec_get_bool(rec, "node.session.iscsi.FastAbort") ? 1 : 0);
-	r |= set_param(s, KABI_PARAM_PING_TMO, "%ld",
-		       rec_get_int(rec, "node.conn[0].timeo.noop_out_timeout"));
-	r |= set_param(s, KABI_PARAM_RECV_TMO, "%ld",
-		       rec_get_int(rec, "node.conn[0].timeo.noop_out_interval"));
-	if (s->lp.cfg.portal.tpgt >= 0)
-		r |= set_param(s, KABI_PARAM_TPGT, "%d", s->lp.cfg.portal.tpgt);
-	return r;
-}
-
-/* Negotiated values, then START_CONN. */
-static int set_negotiated_params(struct session *s)
-{
-	const struct neg_params *p = &s->params;
-	int r = 0;
-
-	r |= set_param(s, KABI_PARAM_MAX_RECV_DLENGTH, "%u", p->max_recv_dsl);
-	r |= set_param(s, KABI_PARAM_MAX_XMIT_DLENGTH, "%u", p->max_xmit_dsl);
-	r |= set_param(s, KABI_PARAM_HDRDGST_EN, "%d", p->header_digest);
-	r |= set_param(s, KABI_PARAM_DATADGST_EN, "%d", p->data_digest);
-	r |= set_param(s, KABI_PARAM_INITIAL_R2T_EN, "%d", p->initial_r2t);
-	r |= set_param(s, KABI_PARAM_MAX_R2T, "%u", p->max_outstanding_r2t);
-	r |= set_param(s, KABI_PARAM_IMM_DATA_EN, "%d", p->immediate_data);
-	r |= set_param(s, KABI_PARAM_FIRST_BURST, "%u", p->first_burst);
-	r |= set_param(s, KABI_PARAM_MAX_BURST, "%u", p->max_burst);
-	r |= set_param(s, KABI_PARAM_PDU_INORDER_EN, "%d", p->data_pdu_in_order);
-	r |= set_param(s, KABI_PARAM_DATASEQ_INORDER_EN, "%d", p->data_seq_in_order);
-	r |= set_param(s, KABI_PARAM_ERL, "%u", p->erl);
-	r |= set_param(s, KABI_PARAM_IFMARKER_EN, "0");
-	r |= set_param(s, KABI_PARAM_OFMARKER_EN, "0");
-	r |= set_param(s, KABI_PARAM_EXP_STATSN, "%u", login_expstatsn(s->login));
-	r |= set_param(s, KABI_PARAM_DEF_TIME2WAIT, "%u", p->default_time2wait);
-	r |= set_param(s, KABI_PARAM_DEF_TIME2RETAIN, "%u", p->default_time2retain);
-	if (p->tpgt >= 0)
-		r |= set_param(s, KABI_PARAM_TPGT, "%d", p->tpgt);
-	if (p->target_alias[0])
-		r |= set_param(s, KABI_PARAM_TARGET_ALIAS, "%s", p->target_alias);
-	return r;
-}
-
 static void send_login_pdu(struct session *s)
 {
 	struct pdu_hdr h;
@@ -378,7 +288,7 @@ static void login_done(struct session *s)
 	int r;
 
 	login_get_params(s->login, &s->params);
-	if (set_negotiated_params(s) < 0) {
+	if (session_set_negotiated_params(s) < 0) {
 		session_fail(s, ISCSI_ERR_INTERNAL, true, "cannot hand the negotiated "
 			     "parameters to the kernel");
 		return;
@@ -455,7 +365,7 @@ static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 		log_info("%s: redirected to %s:%u", s->where, to->host, to->port);
 		release_for_reconnect(s);
 		s->cur = *to;
-		start_connect(s);
+		session_start_connect(s);
 		break;
 	}
 	case LOGIN_FAILED:
@@ -528,7 +438,7 @@ static void on_connected(void *userdata)
 		return;
 	}
 	s->bound = true;
-	if (set_session_params(s) < 0) {
+	if (session_set_session_params(s) < 0) {
 		session_fail(s, ISCSI_ERR_INTERNAL, true, "cannot set session parameters");
 		return;
 	}
@@ -591,7 +501,7 @@ static void on_resolved(void *userdata, int err, const char *msg,
 			     s->cur.host, strerror(-r));
 }
 
-static void start_connect(struct session *s)
+void session_start_connect(struct session *s)
 {
 	int r;
 
@@ -671,108 +581,3 @@ const struct kernel_ops session_kernel_ops = {
 	.unbind_session = on_kernel_unbind,
 	.destroy_session = on_kernel_destroy,
 };
-
-/* ---- creation ---- */
-
-int session_login(struct daemon *d, struct rec *rec, const char *iname, struct request *req)
-{
-	struct ll_error err = { 0 };
-	struct session *s = calloc(1, sizeof(*s));
-
-	if (!s) {
-		rec_free(rec);
-		request_fail(req, ISCSI_ERR_NOMEM, "out of memory");
-		return -ENOMEM;
-	}
-	s->d = d;
-	s->fd = -1;
-	s->rec = rec;
-	if (loginrec_from_node(&s->lp, rec, iname, 0, &err) < 0) {
-		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
-		rec_free(rec);
-		loginrec_clear(&s->lp);
-		free(s);
-		return -EINVAL;
-	}
-	s->lp.cfg.itt = 0x7000;
-	s->cur = s->lp.cfg.portal;
-	s->retry_max = (unsigned)rec_get_int(rec, "node.session.initial_login_retry_max");
-	snprintf(s->where, sizeof(s->where), "%s %s:%u", s->lp.target_name, s->cur.host,
-		 s->cur.port);
-	s->login_req = req;
-	s->next = d->sessions;
-	d->sessions = s;
-	log_info("%s: logging in", s->where);
-	start_connect(s);
-	return 0;
-}
-
-struct session *session_find_sid(struct daemon *d, uint32_t sid)
-{
-	for (struct session *s = d->sessions; s; s = s->next)
-		if (s->have_sid && s->sid == sid)
-			return s;
-	return NULL;
-}
-
-struct session *session_find_node(struct daemon *d, const char *target, const char *address,
-				  int port, const char *iface)
-{
-	for (struct session *s = d->sessions; s; s = s->next) {
-		if (!strcmp(s->lp.target_name, target) &&
-		    !strcasecmp(s->lp.cfg.portal.host, address) && s->lp.cfg.portal.port == port &&
-		    !strcmp(s->lp.iface[0] ? s->lp.iface : "default", iface[0] ? iface : "default"))
-			return s;
-	}
-	return NULL;
-}
-
-uint32_t session_sid(const struct session *s)
-{
-	return s->sid;
-}
-
-enum sess_state session_state(const struct session *s)
-{
-	return s->state;
-}
-
-const char *session_conn_state_str(const struct session *s)
-{
-	switch (s->state) {
-	case SS_CONNECT:
-	case SS_RECOVERY:
-		return "TRANSPORT WAIT";
-	case SS_LOGIN:
-		return "IN LOGIN";
-	case SS_SCAN:
-	case SS_LOGGED_IN:
-		return "LOGGED IN";
-	case SS_UNBIND:
-	case SS_LOGOUT:
-		return "IN LOGOUT";
-	}
-	return "FREE";
-}
-
-const char *session_internal_state_str(const struct session *s)
-{
-	if (s->state == SS_RECOVERY || (s->ever_started && s->state <= SS_LOGIN))
-		return "REOPEN";
-	if (s->state == SS_UNBIND || s->state == SS_LOGOUT)
-		return "CLEANUP";
-	return "NO CHANGE";
-}
-
-void sessions_release_all(struct daemon *d)
-{
-	while (d->sessions) {
-		struct session *s = d->sessions;
-
-		/* The kernel keeps the sessions; only our bookkeeping goes. */
-		if (s->login_req)
-			request_fail(s->login_req, ISCSI_ERR_AGAIN, "iscsid is stopping");
-		s->login_req = NULL;
-		session_free(s);
-	}
-}

@@ -61,6 +61,12 @@ void session_start_recovery(struct session *s, const char *why);
 /* Stops a reconnect or relogin in progress (resolver, socket, login). */
 void session_cancel_reconnect(struct session *s);
 
+void session_start_connect(struct session *s);
+
+/* session_params.c */
+int session_set_session_params(struct session *s);
+int session_set_negotiated_params(struct session *s);
+
 /* session_scan.c */
 void session_start_scan(struct session *s);
 
