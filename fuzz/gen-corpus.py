@@ -95,30 +95,30 @@ DISC, ONEWAY, MUTUAL, REQUIRED, FIX, SMALLSEND = 1, 2, 4, 6, 8, 16
 
 
 def login_seeds():
-    ok_sec = login_rsp(kv('AuthMethod=None', 'TargetPortalGroupTag=1'), t=True, csg=0, nsg=1,
-                       statsn=0)
+    # Without credentials the login starts in the operational stage (CSG=1);
+    # with them, in the security stage with AuthMethod.
     chal = kv('CHAP_A=5', 'CHAP_I=7', 'CHAP_C=0x' + '5a' * 16)
     chap = [login_rsp(kv('AuthMethod=CHAP', 'TargetPortalGroupTag=1'), statsn=0),
             login_rsp(chal, statsn=1)]
+    normal_done = login_rsp(NORMAL_OPER + kv('TargetAlias=disk1', 'TargetPortalGroupTag=1'),
+                            t=True, csg=1, nsg=3, tsih=7, statsn=0)
     return {
-        'discovery-none': [DISC | FIX, ok_sec,
-                           login_rsp(DISC_OPER, t=True, csg=1, nsg=3, tsih=1, statsn=1)],
-        'normal-none': [FIX, ok_sec,
-                        login_rsp(NORMAL_OPER + kv('TargetAlias=disk1'), t=True, csg=1, nsg=3,
-                                  tsih=7, statsn=1)],
+        'discovery-none': [DISC | FIX, login_rsp(DISC_OPER + kv('TargetPortalGroupTag=1'),
+                                                 t=True, csg=1, nsg=3, tsih=1)],
+        'normal-none': [FIX, normal_done],
         'normal-none-target-proposes': [
-            FIX, ok_sec,
+            FIX,
             login_rsp(kv('MaxBurstLength=65536', 'X-com.example.foo=1', 'IFMarker=No'),
-                      csg=1, statsn=1),
+                      csg=1, statsn=0),
             login_rsp(NORMAL_OPER.replace(b'MaxBurstLength=16776192\0', b'').replace(
                 b'FirstBurstLength=262144', b'FirstBurstLength=65536'), t=True, csg=1,
-                      nsg=3, tsih=7, statsn=2)],
+                      nsg=3, tsih=7, statsn=1)],
         'normal-continued-response': [
-            FIX, ok_sec,
-            login_rsp(NORMAL_OPER[:37], c=True, csg=1, statsn=1),
-            login_rsp(NORMAL_OPER[37:], t=True, csg=1, nsg=3, tsih=7, statsn=2)],
-        'normal-small-send': [FIX | SMALLSEND, login_rsp(statsn=0), login_rsp(statsn=1),
-                              ok_sec, login_rsp(csg=1, statsn=2)],
+            FIX,
+            login_rsp(NORMAL_OPER[:37], c=True, csg=1, statsn=0),
+            login_rsp(NORMAL_OPER[37:], t=True, csg=1, nsg=3, tsih=7, statsn=1)],
+        'normal-small-send': [FIX | SMALLSEND] + [login_rsp(csg=1, statsn=i) for i in range(6)]
+        + [normal_done],
         'chap-oneway': [ONEWAY | FIX] + chap + [
             login_rsp(t=True, csg=0, nsg=1, statsn=2),
             login_rsp(NORMAL_OPER, t=True, csg=1, nsg=3, tsih=9, statsn=3)],
@@ -132,21 +132,27 @@ def login_seeds():
                                   login_rsp(kv('AuthMethod=CHAP'), statsn=0),
                                   login_rsp(kv('CHAP_A=7', 'CHAP_I=255',
                                                'CHAP_C=0b' + 'QUJD' * 8), statsn=1)],
-        'redirect': [DISC | FIX, login_rsp(kv('TargetAddress=127.0.0.2:3261,1'),
-                                           status=(1, 1)),
-                     ok_sec, login_rsp(DISC_OPER, t=True, csg=1, nsg=3, tsih=1, statsn=1)],
         'chap-long-challenge': [ONEWAY | FIX, chap[0],
                                 login_rsp(kv('CHAP_A=5', 'CHAP_I=7', 'CHAP_C=0x' + 'ab' * 1100),
                                           statsn=1)],
+        'chap-target-picks-none': [ONEWAY | FIX,
+                                   login_rsp(kv('AuthMethod=None')),
+                                   login_rsp(t=True, csg=0, nsg=1, statsn=1),
+                                   login_rsp(NORMAL_OPER, t=True, csg=1, nsg=3, tsih=3,
+                                             statsn=2)],
         # 70 empty continued responses: more than the login machine's 64
-        'many-responses': [FIX] + [login_rsp(c=True, statsn=i) for i in range(70)],
+        'many-responses': [FIX] + [login_rsp(c=True, csg=1, statsn=i) for i in range(70)],
         # continued text beyond the 64 KiB a login may carry
         'text-over-64k': [FIX] + [login_rsp(kv('X-org.lunlink.pad=' + 'p' * 8000), c=True,
-                                            statsn=i) for i in range(9)],
+                                            csg=1, statsn=i) for i in range(9)],
+        'redirect': [DISC | FIX, login_rsp(kv('TargetAddress=127.0.0.2:3261,1'), csg=1,
+                                           status=(1, 1)),
+                     login_rsp(DISC_OPER, t=True, csg=1, nsg=3, tsih=1, statsn=1)],
         'status-auth-failure': [ONEWAY | FIX, login_rsp(status=(2, 1))],
-        'status-target-error': [FIX, login_rsp(status=(3, 2))],
+        'status-auth-failure-no-creds': [FIX, login_rsp(csg=1, status=(2, 1))],
+        'status-target-error': [FIX, login_rsp(csg=1, status=(3, 2))],
         'reject': [FIX, reject()],
-        'no-fixup-none': [DISC, login_rsp(kv('AuthMethod=None'), t=True, csg=0, nsg=1)],
+        'no-fixup-none': [DISC, login_rsp(DISC_OPER, t=True, csg=1, nsg=3, tsih=1)],
     }
 
 

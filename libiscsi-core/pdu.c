@@ -146,11 +146,19 @@ int pdu_total_len(const uint8_t *bhs, uint32_t max_data, size_t *total,
 		return ll_error_set(err, ISCSI_ERR_INTERNAL,
 				    "pdu_total_len called without a header"), PDU_E_INVAL;
 	pdu_hdr_get(bhs, &h);
-	if (h.dlength > max_data)
-		return ll_error_set(err, ISCSI_ERR_TRANS,
-				    "received %s with a %u-byte data segment, more than the %u bytes we accept",
-				    pdu_opcode_str(h.opcode), h.dlength, max_data),
-		       PDU_E_DATA_TOO_LONG;
+	if (h.dlength > max_data) {
+		/* An undefined opcode gets its number: "unknown" alone says nothing. */
+		if (!pdu_opcode_known(h.opcode))
+			ll_error_set(err, ISCSI_ERR_TRANS,
+				     "received a PDU with undefined opcode 0x%02x and a %u-byte data "
+				     "segment, more than the %u bytes we accept",
+				     h.opcode, h.dlength, max_data);
+		else
+			ll_error_set(err, ISCSI_ERR_TRANS,
+				     "received %s with a %u-byte data segment, more than the %u bytes we accept",
+				     pdu_opcode_str(h.opcode), h.dlength, max_data);
+		return PDU_E_DATA_TOO_LONG;
+	}
 	*total = PDU_BHS_LEN + (size_t)h.ahs_words * 4 + ALIGN4((size_t)h.dlength);
 	return PDU_OK;
 }
