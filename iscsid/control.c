@@ -2,6 +2,7 @@
 /* control.c: the iscsid control socket server (see control.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ struct control {
 	size_t nclients;
 	request_handler_t handler;
 	void *userdata;
+	bool auth_by_uid;
 };
 
 static void client_free(struct client *cl)
@@ -237,13 +239,29 @@ void request_ok(struct request *req)
 	ipc_msg_free(&m);
 }
 
+/*
+ * Root only.  iscsid.ipc_auth_uid = No (open-iscsi's legacy mode) also
+ * accepts any uid whose account is named "root".
+ */
+static bool peer_allowed(const struct control *ctl, uid_t uid)
+{
+	struct passwd *pw;
+
+	if (uid == 0)
+		return true;
+	if (ctl->auth_by_uid)
+		return false;
+	pw = getpwuid(uid);
+	return pw && pw->pw_name && strcmp(pw->pw_name, "root") == 0;
+}
+
 /* A whole message has arrived: decode, then check access and dispatch. */
 static void client_dispatch(struct client *cl)
 {
 	struct ll_error err = { 0 };
 	struct request *req;
 
-	if (cl->uid != 0) {
+	if (!peer_allowed(cl->ctl, cl->uid)) {
 		log_warn("control: refused %s request from uid %u (pid %d): only root may use iscsid",
 			 ipc_type_str(cl->cur_type), (unsigned)cl->uid, (int)cl->pid);
 		client_send_error(cl, cl->cur_type, cl->cur_id, ISCSI_ERR_ACCESS,
@@ -468,6 +486,7 @@ int control_new(struct control **out, sd_event *event, request_handler_t handler
 	ctl->event = event;
 	ctl->handler = handler;
 	ctl->userdata = userdata;
+	ctl->auth_by_uid = true;
 	ctl->fd = -1;
 	n = sd_listen_fds(1);
 	if (n > 1) {
@@ -493,6 +512,11 @@ int control_new(struct control **out, sd_event *event, request_handler_t handler
 	}
 	*out = ctl;
 	return 0;
+}
+
+void control_set_auth_by_uid(struct control *c, bool by_uid)
+{
+	c->auth_by_uid = by_uid;
 }
 
 const char *control_socket_path(const struct control *c)

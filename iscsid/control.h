@@ -13,6 +13,7 @@
 #ifndef ISCSID_CONTROL_H
 #define ISCSID_CONTROL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-event.h>
 
@@ -37,6 +38,8 @@ int control_new(struct control **out, sd_event *event, request_handler_t handler
 		void *userdata);
 void control_free(struct control *c);
 const char *control_socket_path(const struct control *c);
+/* iscsid.ipc_auth_uid: true (default) accepts uid 0 only. */
+void control_set_auth_by_uid(struct control *c, bool by_uid);
 
 /* Sends reply (its type and id are set from req) and frees req. */
 void request_reply(struct request *req, struct ipc_msg *reply);

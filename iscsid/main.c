@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "db/config.h"
 #include "iscsid/control.h"
 #include "iscsid/daemon.h"
 #include "iscsid/discovery.h"
@@ -146,6 +147,34 @@ static void report_ready(int *ready_fd, char status)
 	*ready_fd = -1;
 }
 
+static void config_diag(void *userdata, enum rec_diag_level level, const char *file,
+			unsigned line, const char *msg)
+{
+	if (level == REC_DIAG_ERROR)
+		log_warn("%s:%u: %s", file, line, msg);
+	else
+		log_debug(1, "%s:%u: %s", file, line, msg);
+}
+
+/*
+ * iscsid.conf: node and discovery defaults are applied by iscsiadm when it
+ * creates records (as in open-iscsi); the daemon itself uses
+ * iscsid.ipc_auth_uid.  Bad lines are reported and skipped.
+ */
+static void load_config(struct daemon *d)
+{
+	const struct rec_diag diag = { .fn = config_diag };
+	struct ll_error err = { 0 };
+	struct cfg *c = NULL;
+
+	if (cfg_load(NULL, &c, &diag, &err) < 0) {
+		log_warn("cannot read %s/%s: %s", cfg_root(), CFG_FILE, err.msg);
+		return;
+	}
+	control_set_auth_by_uid(d->control, cfg_get_bool(c, "iscsid.ipc_auth_uid", true));
+	cfg_free(c);
+}
+
 /*
  * Opens the kernel interface now (loading iscsi_tcp) so the first login does
  * not pay for it, and takes over sessions an earlier iscsid left in the
@@ -182,6 +211,7 @@ static int run(struct daemon *d, int *ready_fd)
 	r = control_new(&d->control, d->event, daemon_handle_request, d);
 	if (r < 0)
 		return r;
+	load_config(d);
 	log_info("listening on %s", control_socket_path(d->control));
 	kernel_setup(d);
 	sd_notify(0, "READY=1\nSTATUS=Ready to process requests");
