@@ -290,6 +290,22 @@ static void get_login_flags(uint8_t f, bool *transit, bool *cont, uint8_t *csg, 
 }
 
 /* The Login ISID and TSIH sit where other PDUs carry the LUN. */
+/* StatSN, ExpCmdSN and MaxCmdSN sit at the same offsets in every response. */
+static void put_rsp_sn(uint8_t *bhs, uint32_t statsn, uint32_t expcmdsn, uint32_t maxcmdsn)
+{
+	put_be32(bhs + PDU_OFF_STATSN, statsn);
+	put_be32(bhs + PDU_OFF_EXPCMDSN, expcmdsn);
+	put_be32(bhs + PDU_OFF_MAXCMDSN, maxcmdsn);
+}
+
+static void get_rsp_sn(const uint8_t *bhs, uint32_t *statsn, uint32_t *expcmdsn,
+		       uint32_t *maxcmdsn)
+{
+	*statsn = get_be32(bhs + PDU_OFF_STATSN);
+	*expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
+	*maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+}
+
 void pdu_login_req_encode(uint8_t *bhs, const struct pdu_login_req *r)
 {
 	/* RFC 7143 11.12: the I bit is always 1 in a Login Request. */
@@ -331,9 +347,7 @@ void pdu_login_rsp_encode(uint8_t *bhs, const struct pdu_login_rsp *r)
 	bhs[PDU_OFF_LOGIN_VMIN] = r->vact;
 	memcpy(bhs + PDU_OFF_LOGIN_ISID, r->isid, PDU_ISID_LEN);
 	put_be16(bhs + PDU_OFF_LOGIN_TSIH, r->tsih);
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 	bhs[PDU_OFF_LOGIN_STATUS_CLASS] = r->status_class;
 	bhs[PDU_OFF_LOGIN_STATUS_DETAIL] = r->status_detail;
 }
@@ -350,9 +364,7 @@ int pdu_login_rsp_decode(const uint8_t *bhs, struct pdu_login_rsp *r, struct ll_
 	memcpy(r->isid, bhs + PDU_OFF_LOGIN_ISID, PDU_ISID_LEN);
 	r->tsih = get_be16(bhs + PDU_OFF_LOGIN_TSIH);
 	r->itt = get_be32(bhs + PDU_OFF_ITT);
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->status_class = bhs[PDU_OFF_LOGIN_STATUS_CLASS];
 	r->status_detail = bhs[PDU_OFF_LOGIN_STATUS_DETAIL];
 	r->dlength = get_be24(bhs + PDU_OFF_DSL);
@@ -396,9 +408,7 @@ void pdu_text_rsp_encode(uint8_t *bhs, const struct pdu_text_rsp *r)
 	put_common(bhs, PDU_OP_TEXT_RSP, false, text_flags(r->final, r->cont),
 		   r->dlength, r->lun, r->itt);
 	put_be32(bhs + PDU_OFF_TTT, r->ttt);
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 }
 
 int pdu_text_rsp_decode(const uint8_t *bhs, struct pdu_text_rsp *r, struct ll_error *err)
@@ -412,9 +422,7 @@ int pdu_text_rsp_decode(const uint8_t *bhs, struct pdu_text_rsp *r, struct ll_er
 	r->lun = get_be64(bhs + PDU_OFF_LUN);
 	r->itt = get_be32(bhs + PDU_OFF_ITT);
 	r->ttt = get_be32(bhs + PDU_OFF_TTT);
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->dlength = get_be24(bhs + PDU_OFF_DSL);
 	return PDU_OK;
 }
@@ -447,9 +455,7 @@ void pdu_logout_rsp_encode(uint8_t *bhs, const struct pdu_logout_rsp *r)
 {
 	put_common(bhs, PDU_OP_LOGOUT_RSP, false, PDU_F_BIT, r->dlength, 0, r->itt);
 	bhs[PDU_OFF_LOGOUT_RESPONSE] = r->response;
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 	put_be16(bhs + PDU_OFF_LOGOUT_TIME2WAIT, r->time2wait);
 	put_be16(bhs + PDU_OFF_LOGOUT_TIME2RETAIN, r->time2retain);
 }
@@ -462,9 +468,7 @@ int pdu_logout_rsp_decode(const uint8_t *bhs, struct pdu_logout_rsp *r, struct l
 		return e;
 	r->response = bhs[PDU_OFF_LOGOUT_RESPONSE];
 	r->itt = get_be32(bhs + PDU_OFF_ITT);
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->time2wait = get_be16(bhs + PDU_OFF_LOGOUT_TIME2WAIT);
 	r->time2retain = get_be16(bhs + PDU_OFF_LOGOUT_TIME2RETAIN);
 	r->dlength = get_be24(bhs + PDU_OFF_DSL);
@@ -499,9 +503,7 @@ void pdu_nop_in_encode(uint8_t *bhs, const struct pdu_nop_in *r)
 {
 	put_common(bhs, PDU_OP_NOP_IN, false, PDU_F_BIT, r->dlength, r->lun, r->itt);
 	put_be32(bhs + PDU_OFF_TTT, r->ttt);
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 }
 
 int pdu_nop_in_decode(const uint8_t *bhs, struct pdu_nop_in *r, struct ll_error *err)
@@ -513,9 +515,7 @@ int pdu_nop_in_decode(const uint8_t *bhs, struct pdu_nop_in *r, struct ll_error 
 	r->lun = get_be64(bhs + PDU_OFF_LUN);
 	r->itt = get_be32(bhs + PDU_OFF_ITT);
 	r->ttt = get_be32(bhs + PDU_OFF_TTT);
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->dlength = get_be24(bhs + PDU_OFF_DSL);
 	return PDU_OK;
 }
@@ -524,9 +524,7 @@ void pdu_reject_encode(uint8_t *bhs, const struct pdu_reject *r)
 {
 	put_common(bhs, PDU_OP_REJECT, false, PDU_F_BIT, r->dlength, 0, PDU_RESERVED_TAG);
 	bhs[PDU_OFF_REJECT_REASON] = r->reason;
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 	put_be32(bhs + PDU_OFF_REJECT_DATASN, r->datasn);
 }
 
@@ -537,9 +535,7 @@ int pdu_reject_decode(const uint8_t *bhs, struct pdu_reject *r, struct ll_error 
 	if (e < 0)
 		return e;
 	r->reason = bhs[PDU_OFF_REJECT_REASON];
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->datasn = get_be32(bhs + PDU_OFF_REJECT_DATASN);
 	r->dlength = get_be24(bhs + PDU_OFF_DSL);
 	return PDU_OK;
@@ -548,9 +544,7 @@ int pdu_reject_decode(const uint8_t *bhs, struct pdu_reject *r, struct ll_error 
 void pdu_async_msg_encode(uint8_t *bhs, const struct pdu_async_msg *r)
 {
 	put_common(bhs, PDU_OP_ASYNC_MSG, false, PDU_F_BIT, r->dlength, r->lun, PDU_RESERVED_TAG);
-	put_be32(bhs + PDU_OFF_STATSN, r->statsn);
-	put_be32(bhs + PDU_OFF_EXPCMDSN, r->expcmdsn);
-	put_be32(bhs + PDU_OFF_MAXCMDSN, r->maxcmdsn);
+	put_rsp_sn(bhs, r->statsn, r->expcmdsn, r->maxcmdsn);
 	bhs[PDU_OFF_ASYNC_EVENT] = r->event;
 	bhs[PDU_OFF_ASYNC_VCODE] = r->vcode;
 	put_be16(bhs + PDU_OFF_ASYNC_PARAM1, r->param1);
@@ -565,9 +559,7 @@ int pdu_async_msg_decode(const uint8_t *bhs, struct pdu_async_msg *r, struct ll_
 	if (e < 0)
 		return e;
 	r->lun = get_be64(bhs + PDU_OFF_LUN);
-	r->statsn = get_be32(bhs + PDU_OFF_STATSN);
-	r->expcmdsn = get_be32(bhs + PDU_OFF_EXPCMDSN);
-	r->maxcmdsn = get_be32(bhs + PDU_OFF_MAXCMDSN);
+	get_rsp_sn(bhs, &r->statsn, &r->expcmdsn, &r->maxcmdsn);
 	r->event = bhs[PDU_OFF_ASYNC_EVENT];
 	r->vcode = bhs[PDU_OFF_ASYNC_VCODE];
 	r->param1 = get_be16(bhs + PDU_OFF_ASYNC_PARAM1);
