@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db/config.h"
 #include "iscsid/daemon.h"
 #include "iscsid/discovery.h"
 #include "iscsid/log.h"
@@ -415,22 +414,18 @@ static void start_connect(struct discovery *x)
 		fail(x, ISCSI_ERR_TRANS, "cannot look up %s: %s", x->cur.host, strerror(-r));
 }
 
-/* The initiator name: the request's iface.initiatorname, else initiatorname.iscsi. */
-static int initiator_name(const struct ipc_msg *m, char *buf, size_t len, struct ll_error *err)
+/* The request's iface.initiatorname (iscsiadm fills it in), or NULL. */
+static const char *request_iname(const struct ipc_msg *m)
 {
 	static const char key[] = "iface.initiatorname=";
-	struct cfg_iname in;
 
 	for (size_t i = 0; i < m->n; i++) {
 		const char *kv = (const char *)m->attrs[i].val;
 
-		if (m->attrs[i].tag == IPC_A_KV && !strncmp(kv, key, sizeof(key) - 1) &&
-		    kv[sizeof(key) - 1])
-			return str_copy(buf, len, kv + sizeof(key) - 1) < 0 ? -EINVAL : 0;
+		if (m->attrs[i].tag == IPC_A_KV && !strncmp(kv, key, sizeof(key) - 1))
+			return kv + sizeof(key) - 1;
 	}
-	if (cfg_iname_ensure(NULL, &in, err) < 0)
-		return -ENOENT;
-	return str_copy(buf, len, in.name) < 0 ? -EINVAL : 0;
+	return NULL;
 }
 
 void discovery_handle_request(struct daemon *d, struct request *req)
@@ -438,16 +433,14 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 	struct ll_error err = { 0 };
 	struct discovery *x;
 	struct rec *rec = NULL;
-	char iname[IQN_NAME_MAX + 1];
 
 	x = calloc(1, sizeof(*x));
 	if (!x) {
 		request_fail(req, ISCSI_ERR_NOMEM, "out of memory");
 		return;
 	}
-	if (initiator_name(&req->msg, iname, sizeof(iname), &err) < 0 ||
-	    loginrec_rec_from_msg(&req->msg, REC_DISC_ST, &rec, &err) < 0 ||
-	    loginrec_from_discovery(&x->lp, rec, iname, &err) < 0 ||
+	if (loginrec_rec_from_msg(&req->msg, REC_DISC_ST, &rec, &err) < 0 ||
+	    loginrec_from_discovery(&x->lp, rec, request_iname(&req->msg), &err) < 0 ||
 	    !(x->login = login_new(&x->lp.cfg, &err))) {
 		rec_free(rec);
 		loginrec_clear(&x->lp);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <string.h>
 
+#include "db/config.h"
 #include "iscsid/loginrec.h"
 #include "libiscsi-core/util.h"
 
@@ -128,15 +129,21 @@ static int fill_neg_node(struct neg_config *n, const struct rec *r, struct ll_er
 	return 0;
 }
 
+/*
+ * The initiator name: the record's iface.initiatorname, else the one the
+ * caller knows (iname), else initiatorname.iscsi (created when missing).
+ */
 static int fill_names(struct login_params *p, const char *iname, const char *rec_iname,
 		      struct ll_error *err)
 {
 	const char *name = (rec_iname && *rec_iname) ? rec_iname : iname;
+	struct cfg_iname in;
 
-	if (!name || !*name)
-		return ll_error_set(err, ISCSI_ERR_INVAL,
-				    "no initiator name: set InitiatorName in initiatorname.iscsi"),
-		       -EINVAL;
+	if (!name || !*name) {
+		if (cfg_iname_ensure(NULL, &in, err) < 0)
+			return -EINVAL;
+		name = in.name;
+	}
 	if (copy_field(p->initiator_name, sizeof(p->initiator_name), name, "initiator name",
 		       err) < 0)
 		return -EINVAL;

@@ -40,11 +40,13 @@ struct login_params {
 int loginrec_rec_from_msg(const struct ipc_msg *m, enum rec_kind kind, struct rec **out,
 			  struct ll_error *err);
 
-/* Normal session login from a node record; iname is used when the
- * record's iface.initiatorname is empty. */
+/* Normal session login from a node record.  The initiator name is the
+ * record's iface.initiatorname, else iname (may be NULL), else
+ * initiatorname.iscsi (generated when missing). */
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err);
-/* Discovery session login from a sendtargets discovery record. */
+/* Discovery session login from a sendtargets discovery record; iname as
+ * above (discovery records carry no iface keys). */
 int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
 			    struct ll_error *err);
 void loginrec_clear(struct login_params *p);

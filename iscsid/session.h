@@ -39,7 +39,7 @@ enum sess_state {
 const char *session_state_str(enum sess_state s);
 
 /* Starts a new session from a node record (takes ownership of rec). */
-int session_login(struct daemon *d, struct rec *rec, const char *iname, struct request *req);
+int session_login(struct daemon *d, struct rec *rec, struct request *req);
 /* Logs a session out; force skips the in-use check. Replies to req. */
 void session_logout(struct session *s, struct request *req, bool force);
 /* Adopts a session found in the kernel (iscsid restart). */

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db/config.h"
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/session.h"
@@ -19,30 +18,15 @@ int daemon_kernel(struct daemon *d, struct ll_error *err)
 	return kernel_open(&d->kernel, d->event, &session_kernel_ops, d, err);
 }
 
-static int pick_initiator_name(const struct rec *rec, char *buf, size_t len,
-			       struct ll_error *err)
-{
-	const char *v = rec_get(rec, "iface.initiatorname");
-	struct cfg_iname in;
-
-	if (v && *v)
-		return str_copy(buf, len, v) < 0 ? -EINVAL : 0;
-	if (cfg_iname_ensure(NULL, &in, err) < 0)
-		return -ENOENT;
-	return str_copy(buf, len, in.name) < 0 ? -EINVAL : 0;
-}
-
 void session_handle_login(struct daemon *d, struct request *req)
 {
 	struct ll_error err = { 0 };
 	struct rec *rec = NULL;
-	char iname[IQN_NAME_MAX + 1];
 	struct session *dup;
 	const char *iface;
 
 	if (daemon_kernel(d, &err) < 0 ||
-	    loginrec_rec_from_msg(&req->msg, REC_NODE, &rec, &err) < 0 ||
-	    pick_initiator_name(rec, iname, sizeof(iname), &err) < 0) {
+	    loginrec_rec_from_msg(&req->msg, REC_NODE, &rec, &err) < 0) {
 		rec_free(rec);
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
 		return;
@@ -58,7 +42,7 @@ void session_handle_login(struct daemon *d, struct request *req)
 		rec_free(rec);
 		return;
 	}
-	session_login(d, rec, iname, req);
+	session_login(d, rec, req);
 }
 
 static struct session *find_or_adopt(struct daemon *d, uint32_t sid, struct ll_error *err)

@@ -10,7 +10,7 @@
 #include "iscsid/log.h"
 #include "iscsid/session_int.h"
 
-int session_login(struct daemon *d, struct rec *rec, const char *iname, struct request *req)
+int session_login(struct daemon *d, struct rec *rec, struct request *req)
 {
 	struct ll_error err = { 0 };
 	struct session *s = calloc(1, sizeof(*s));
@@ -23,7 +23,7 @@ int session_login(struct daemon *d, struct rec *rec, const char *iname, struct r
 	s->d = d;
 	s->fd = -1;
 	s->rec = rec;
-	if (loginrec_from_node(&s->lp, rec, iname, 0, &err) < 0) {
+	if (loginrec_from_node(&s->lp, rec, NULL, 0, &err) < 0) {
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
 		rec_free(rec);
 		loginrec_clear(&s->lp);
