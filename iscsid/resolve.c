@@ -1,28 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* resolve.c: non-blocking name lookup for iscsid (see resolve.h). */
+/*
+ * resolve.c: non-blocking name lookup for iscsid (see resolve.h).
+ * Numeric addresses are answered on the next loop iteration; host names
+ * are looked up by a worker thread (worker.h).
+ */
 #include <errno.h>
 #include <netdb.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "iscsid/resolve.h"
+#include "iscsid/worker.h"
 #include "libiscsi-core/util.h"
 
-/*
- * The query is shared by the loop and the thread; whoever drops the last
- * reference frees it (the thread holds one until it has written its answer).
- */
-struct resolve_query {
-	atomic_int refs;
-	int efd;
-	sd_event_source *src;
-	resolve_cb cb;
-	void *userdata;
+/* One lookup's input and output; a worker's argument. */
+struct lookup {
 	char host[256];
 	char port[8];
 	int err;
@@ -31,57 +24,63 @@ struct resolve_query {
 	socklen_t addrlen;
 };
 
-static void query_unref(struct resolve_query *q)
-{
-	if (atomic_fetch_sub(&q->refs, 1) != 1)
-		return;
-	sd_event_source_disable_unref(q->src);
-	closep(&q->efd);
-	free(q);
-}
+struct resolve_query {
+	struct worker *worker;     /* host names */
+	sd_event_source *defer;    /* numeric addresses */
+	struct lookup *numeric;
+	resolve_cb cb;
+	void *userdata;
+};
 
-static void lookup(struct resolve_query *q, int flags)
+static void lookup(struct lookup *l, int flags)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = flags };
 	struct addrinfo *res = NULL;
-	int r = getaddrinfo(q->host, q->port, &hints, &res);
+	int r = getaddrinfo(l->host, l->port, &hints, &res);
 
+	l->err = 0;
+	l->msg[0] = '\0';
 	if (r != 0 || !res) {
-		q->err = -EHOSTUNREACH;
-		snprintf(q->msg, sizeof(q->msg), "cannot resolve %s: %s", q->host,
+		l->err = -EHOSTUNREACH;
+		snprintf(l->msg, sizeof(l->msg), "cannot resolve %s: %s", l->host,
 			 r ? gai_strerror(r) : "no address");
 	} else {
-		memcpy(&q->addr, res->ai_addr, res->ai_addrlen);
-		q->addrlen = res->ai_addrlen;
+		memcpy(&l->addr, res->ai_addr, res->ai_addrlen);
+		l->addrlen = res->ai_addrlen;
 	}
 	if (res)
 		freeaddrinfo(res);
 }
 
-static void *thread_main(void *arg)
+/* Calls back and frees the query (the lookup belongs to whoever made it). */
+static void deliver(struct resolve_query *q, const struct lookup *l)
 {
-	struct resolve_query *q = arg;
-	uint64_t one = 1;
+	resolve_cb cb = q->cb;
+	void *userdata = q->userdata;
 
-	lookup(q, AI_ADDRCONFIG);
-	if (write(q->efd, &one, sizeof(one)) != sizeof(one)) {
-		/* the loop side is gone or broken; nothing else to do */
-	}
-	query_unref(q);
-	return NULL;
+	free(q);
+	cb(userdata, l->err, l->msg, l->err ? NULL : &l->addr, l->addrlen);
 }
 
-static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static int lookup_job(void *arg)
+{
+	lookup(arg, AI_ADDRCONFIG);
+	return 0;
+}
+
+static void lookup_done(void *userdata, void *arg, int result)
+{
+	deliver(userdata, arg);
+}
+
+static int on_numeric(sd_event_source *s, void *userdata)
 {
 	struct resolve_query *q = userdata;
-	uint64_t v;
+	struct lookup *l = q->numeric;
 
-	if (read(fd, &v, sizeof(v)) < 0) {
-		/* spurious wakeup */
-	}
-	q->src = sd_event_source_disable_unref(q->src);
-	q->cb(q->userdata, q->err, q->msg, q->err ? NULL : &q->addr, q->addrlen);
-	query_unref(q);
+	sd_event_source_disable_unref(q->defer);
+	deliver(q, l);
+	free(l);
 	return 0;
 }
 
@@ -89,52 +88,34 @@ int resolve_start(struct resolve_query **out, sd_event *event, const char *host,
 		  uint16_t port, resolve_cb cb, void *userdata)
 {
 	struct resolve_query *q = calloc(1, sizeof(*q));
-	pthread_attr_t attr;
-	pthread_t tid;
-	uint64_t one = 1;
+	struct lookup *l = calloc(1, sizeof(*l));
 	int r;
 
-	if (!q)
+	if (!q || !l) {
+		free(q);
+		free(l);
 		return -ENOMEM;
-	atomic_init(&q->refs, 1);
+	}
 	q->cb = cb;
 	q->userdata = userdata;
-	snprintf(q->port, sizeof(q->port), "%u", port);
-	if (str_copy(q->host, sizeof(q->host), host) < 0) {
+	snprintf(l->port, sizeof(l->port), "%u", port);
+	if (str_copy(l->host, sizeof(l->host), host) < 0) {
 		free(q);
+		free(l);
 		return -ENAMETOOLONG;
 	}
-	q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (q->efd < 0) {
-		free(q);
-		return -errno;
+	lookup(l, AI_NUMERICHOST);
+	if (l->err == 0) {
+		q->numeric = l;
+		r = sd_event_add_defer(event, &q->defer, on_numeric, q);
+	} else {
+		r = worker_start(&q->worker, event, lookup_job, l, lookup_done, q);
 	}
-	r = sd_event_add_io(event, &q->src, q->efd, EPOLLIN, on_done, q);
 	if (r < 0) {
-		query_unref(q);
+		if (q->numeric)
+			free(l);
+		free(q);
 		return r;
-	}
-	/* Numeric hosts need no thread; answer through the eventfd all the same. */
-	lookup(q, AI_NUMERICHOST);
-	if (q->err == 0) {
-		if (write(q->efd, &one, sizeof(one)) != sizeof(one)) {
-			query_unref(q);
-			return -EIO;
-		}
-		*out = q;
-		return 0;
-	}
-	q->err = 0;
-	q->msg[0] = '\0';
-	atomic_fetch_add(&q->refs, 1);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&tid, &attr, thread_main, q);
-	pthread_attr_destroy(&attr);
-	if (r != 0) {
-		atomic_fetch_sub(&q->refs, 1);
-		query_unref(q);
-		return -r;
 	}
 	*out = q;
 	return 0;
@@ -144,7 +125,9 @@ void resolve_cancel(struct resolve_query *q)
 {
 	if (!q)
 		return;
-	/* The thread may still be running; it frees q when it is done. */
-	q->src = sd_event_source_disable_unref(q->src);
-	query_unref(q);
+	/* A thread still looking up frees its lookup when it is done. */
+	worker_cancel(q->worker);
+	sd_event_source_disable_unref(q->defer);
+	free(q->numeric);
+	free(q);
 }

@@ -57,7 +57,7 @@ static int scan_job(void *arg)
 	return sysfs_write(SYSFS_ROOT, path, "- - -");
 }
 
-static void scan_done(void *userdata, int result)
+static void scan_done(void *userdata, void *arg, int result)
 {
 	struct session *s = userdata;
 	struct ipc_msg m;
@@ -86,7 +86,7 @@ static void start_job(struct session *s, bool rescan)
 	int r;
 
 	if (!j) {
-		scan_done(s, -ENOMEM);
+		scan_done(s, NULL, -ENOMEM);
 		return;
 	}
 	j->host_no = s->host_no;
@@ -95,13 +95,13 @@ static void start_job(struct session *s, bool rescan)
 	s->scan = NULL;
 	r = worker_start(&s->scan, s->d->event, scan_job, j, scan_done, s);
 	if (r < 0)
-		scan_done(s, r);
+		scan_done(s, NULL, r);
 }
 
 void session_start_scan(struct session *s)
 {
 	if (!strcmp(rec_get(s->rec, "node.session.scan") ?: "auto", "manual")) {
-		scan_done(s, 0);
+		scan_done(s, NULL, 0);
 		return;
 	}
 	start_job(s, false);

@@ -54,7 +54,7 @@ static int on_done(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		/* spurious */
 	}
 	w->src = sd_event_source_disable_unref(w->src);
-	w->done(w->userdata, w->result);
+	w->done(w->userdata, w->arg, w->result);
 	worker_unref(w);
 	return 0;
 }
