@@ -6,6 +6,7 @@
 #include <libkmod.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,21 @@ static int probe(struct kmod_ctx *ctx, const char *name)
 	return r;
 }
 
+/* libkmod's own messages go through our log (at debug level) instead of stderr. */
+static void kmod_log(void *data, int priority, const char *file, int line, const char *fn,
+		     const char *format, va_list args)
+{
+	char msg[512];
+
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), format, args);
+	n = strlen(msg);
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+	log_debug(1, "kernel: libkmod: %s", msg);
+}
+
 /*
  * iscsi_tcp, and sd_mod so that scanned LUNs become disks even where no
  * udev runs to load it (initramfs, containers, our test VM).
@@ -92,6 +108,7 @@ static int load_module(struct ll_error *err)
 			     "cannot load iscsi_tcp: libkmod could not start");
 		return -ENOMEM;
 	}
+	kmod_set_log_fn(ctx, kmod_log, NULL);
 	kmod_load_resources(ctx);
 	r = probe(ctx, "iscsi_tcp");
 	if (probe(ctx, "sd_mod") < 0)
