@@ -20,30 +20,27 @@
 #include "sysfs/sysfs.h"
 
 struct scan_job {
+	unsigned sid;
 	unsigned host_no;
 	bool rescan;   /* also re-read the size of every known LUN */
 };
 
-static void rescan_luns(unsigned host_no)
+/* Re-reads the size of every LUN of the session (after a reconnect or -R). */
+static void rescan_luns(unsigned sid)
 {
+	struct sysfs_session ss;
 	char path[128];
-	struct sysfs_session *list;
-	size_t n;
 
-	if (sysfs_session_list(SYSFS_ROOT, &list, &n) < 0)
+	if (sysfs_session_read(SYSFS_ROOT, sid, &ss) < 0)
 		return;
-	for (size_t i = 0; i < n; i++) {
-		if (!list[i].has_host || list[i].host_no != host_no)
-			continue;
-		for (size_t j = 0; j < list[i].nluns; j++) {
-			const struct sysfs_lun *l = &list[i].luns[j];
+	for (size_t j = 0; j < ss.nluns; j++) {
+		const struct sysfs_lun *l = &ss.luns[j];
 
-			snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/rescan", l->host,
-				 l->channel, l->target, l->lun);
-			sysfs_write(SYSFS_ROOT, path, "1");
-		}
+		snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/rescan", l->host,
+			 l->channel, l->target, l->lun);
+		sysfs_write(SYSFS_ROOT, path, "1");
 	}
-	sysfs_sessions_free(list, n);
+	sysfs_session_clear(&ss);
 }
 
 static int scan_job(void *arg)
@@ -52,7 +49,7 @@ static int scan_job(void *arg)
 	char path[64];
 
 	if (j->rescan)
-		rescan_luns(j->host_no);
+		rescan_luns(j->sid);
 	snprintf(path, sizeof(path), "class/scsi_host/host%u/scan", j->host_no);
 	return sysfs_write(SYSFS_ROOT, path, "- - -");
 }
@@ -89,6 +86,7 @@ static void start_job(struct session *s, bool rescan)
 		scan_done(s, NULL, -ENOMEM);
 		return;
 	}
+	j->sid = s->sid;
 	j->host_no = s->host_no;
 	j->rescan = rescan;
 	worker_cancel(s->scan);
