@@ -137,9 +137,11 @@ int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, ch
 	found = scan_table(mounts, s, false, where, len);
 	/* No swaps file means no swap areas. */
 	if (found >= 0 && mnt_table_parse_swaps(swaps, NULL) == 0) {
-		int more = scan_table(swaps, s, true, found ? (char[128]){ 0 } : where,
-				      found ? 128 : len);
+		char swap_where[256];
+		int more = scan_table(swaps, s, true, swap_where, sizeof(swap_where));
 
+		if (more > 0 && found == 0)
+			str_copy(where, len, swap_where);
 		found = more < 0 ? more : found + more;
 	}
 out:
