@@ -30,10 +30,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 
 # Phases run by systemd start with an empty environment.
 [[ ${1:-prepare} == prepare ]] || sd_load_env
-if [[ ${LUNLINK_VM:-} != 1 ]]; then
-	echo "run me inside the VM: tests/vm/run.sh $0" >&2
-	exit 125
-fi
+vm_require_guest "$0"
 
 B=${LUNLINK_BUILD_DIR:-$LUNLINK_REPO/build-vm}
 IQN_AUTO=iqn.2003-01.org.lunlink.test:boot-auto

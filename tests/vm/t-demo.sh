@@ -5,10 +5,8 @@
 # survives logout.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/assert.sh"
-if [[ ${LUNLINK_VM:-} != 1 ]]; then
-	echo "run me inside the VM: tests/vm/run.sh $0" >&2
-	exit 125
-fi
+. "$here/lib/vm.sh"
+vm_require_guest "$0"
 out=$(bash "$here/../../scripts/demo-run.sh" 2>&1)
 rc=$?
 expect_eq "$rc" 0 "the demo runs to the end" || diag "$out"

@@ -16,10 +16,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/lio.sh"
 . "$here/lib/lunlink.sh"
 
-if [[ ${LUNLINK_VM:-} != 1 ]]; then
-	echo "run me inside the VM: tests/vm/run.sh $0" >&2
-	exit 125
-fi
+vm_require_guest "$0"
 
 IQN=iqn.2003-01.org.lunlink.test:basic
 P=127.0.0.1

@@ -16,10 +16,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/vm.sh"
 . "$here/lib/lio.sh"
 
-if [[ ${LUNLINK_VM:-} != 1 ]]; then
-	echo "run me inside the VM: tests/vm/run.sh $0" >&2
-	exit 125
-fi
+vm_require_guest "$0"
 
 IQN=iqn.2003-01.org.lunlink.test:reference
 IQN_CHAP=iqn.2003-01.org.lunlink.test:chap

@@ -31,10 +31,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/lunlink.sh"
 . "$here/lib/fault.sh"
 
-if [[ ${LUNLINK_VM:-} != 1 ]]; then
-	echo "run me inside the VM: tests/vm/run.sh $0" >&2
-	exit 125
-fi
+vm_require_guest "$0"
 
 IQN=iqn.2003-01.org.lunlink.test:redirect
 P=127.0.0.1

@@ -56,3 +56,11 @@ vm_save() { # vm_save NAME CMD...
 	rm -f "$tmp.out" "$tmp.err"
 	return 0
 }
+
+# Test scripts call this first: they only make sense inside the guest.
+vm_require_guest() { # vm_require_guest SCRIPT
+	if [[ ${LUNLINK_VM:-} != 1 ]]; then
+		echo "run me inside the VM: tests/vm/run.sh $1" >&2
+		exit 125
+	fi
+}
