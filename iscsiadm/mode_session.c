@@ -27,36 +27,6 @@
 #include "libiscsi-core/util.h"
 
 /* "sessionS" as one component of a path. */
-static bool sid_in_component(const char *p, size_t len, unsigned *sid)
-{
-	unsigned long v = 0;
-
-	if (len <= 7 || strncmp(p, "session", 7) != 0)
-		return false;
-	for (size_t i = 7; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9' || v > UINT_MAX / 10)
-			return false;
-		v = v * 10 + (unsigned long)(p[i] - '0');
-	}
-	*sid = (unsigned)v;
-	return v > 0;
-}
-
-static bool sid_in_path(const char *path, unsigned *sid)
-{
-	const char *p = path;
-
-	while (*p) {
-		size_t len = strcspn(p, "/");
-
-		if (sid_in_component(p, len, sid))
-			return true;
-		p += len;
-		p += *p == '/';
-	}
-	return false;
-}
-
 /* -r: a session number, or a sysfs path such as
  * /sys/devices/platform/hostH/sessionS[/targetH:0:T[/H:0:T:L]]. */
 static int parse_sid(const char *arg, unsigned *sid)
@@ -86,7 +56,7 @@ static int parse_sid(const char *arg, unsigned *sid)
 		log_error("%s is not a directory", arg);
 		return ISCSI_ERR;
 	}
-	if (!sid_in_path(arg, sid)) {
+	if (sysfs_parse_session_id(arg, sid) < 0) {
 		log_error("Unable to find sid in path %s", arg);
 		log_error("invalid sid '%s'", arg);
 		return ISCSI_ERR_INVAL;

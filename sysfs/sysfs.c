@@ -359,27 +359,41 @@ int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n)
 	return 0;
 }
 
-int sysfs_parse_session_id(const char *s, unsigned *sid)
+/* "N" (all digits, N > 0: the kernel numbers sessions from 1). */
+static int parse_sid_number(const char *p, size_t len, unsigned *sid)
 {
-	const char *p = s, *q;
-	char *end;
-	unsigned long v;
+	unsigned long v = 0;
 
-	/* The "sessionN" component: the first "session" followed by a digit. */
-	for (q = strstr(s, "session"); q; q = strstr(q + 1, "session")) {
-		if (q[7] >= '0' && q[7] <= '9') {
-			p = q + 7;
-			break;
-		}
-	}
-	if (*p < '0' || *p > '9')
+	if (len == 0)
 		return -EINVAL;
-	errno = 0;
-	v = strtoul(p, &end, 10);
-	if (errno || v > UINT32_MAX || (*end && *end != '/'))
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9' || v > UINT32_MAX / 10)
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	}
+	if (v == 0 || v > UINT32_MAX)
 		return -EINVAL;
 	*sid = (unsigned)v;
 	return 0;
+}
+
+int sysfs_parse_session_id(const char *s, unsigned *sid)
+{
+	const char *p = s;
+
+	if (parse_sid_number(s, strlen(s), sid) == 0)
+		return 0;
+	/* A path: the first component that is exactly "sessionN". */
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len > 7 && strncmp(p, "session", 7) == 0 &&
+		    parse_sid_number(p + 7, len - 7, sid) == 0)
+			return 0;
+		p += len;
+		p += *p == '/';
+	}
+	return -EINVAL;
 }
 
 int sysfs_transport_version(const char *root, char *buf, size_t len)

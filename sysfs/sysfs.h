@@ -78,7 +78,8 @@ int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *out
 void sysfs_session_clear(struct sysfs_session *s);
 void sysfs_sessions_free(struct sysfs_session *s, size_t n);
 
-/* Parses "/sys/devices/platform/hostH/sessionS[/...]" or "sessionS" or "S". */
+/* Parses "S", "sessionS", or any path with a "sessionS" component
+ * ("/sys/devices/platform/hostH/sessionS/...", "/sys/class/iscsi_session/sessionS"). */
 int sysfs_parse_session_id(const char *s, unsigned *sid);
 
 /* Reads ROOT/<path> into buf (trailing newline removed). -errno on failure. */

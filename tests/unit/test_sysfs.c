@@ -193,6 +193,8 @@ START_TEST(test_sysfs_parses_session_ids_in_every_form)
 	ck_assert_int_eq(sysfs_parse_session_id("/sys/class/iscsi_session/session4", &sid), 0);
 	ck_assert_uint_eq(sid, 4);
 	ck_assert_int_eq(sysfs_parse_session_id("abc", &sid), -EINVAL);
+	ck_assert_int_eq(sysfs_parse_session_id("session0", &sid), -EINVAL);
+	ck_assert_int_eq(sysfs_parse_session_id("/sys/x/mysession3", &sid), -EINVAL);
 	ck_assert_int_eq(sysfs_parse_session_id("12x", &sid), -EINVAL);
 	ck_assert_int_eq(sysfs_parse_session_id("99999999999", &sid), -EINVAL);
 	ck_assert_int_eq(sysfs_parse_session_id("", &sid), -EINVAL);
