@@ -73,12 +73,15 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+/* Closes *fd if open and marks it closed (-1), so a second call is harmless
+ * and can never close a later file that reused the number. */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 
