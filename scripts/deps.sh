@@ -15,6 +15,8 @@ packages=(
 	libclang-rt-14-dev
 	# VM tests: qemu, busybox initramfs, kernel unpacking, reference initiator
 	qemu-system-x86 busybox-static xz-utils kmod cpio open-iscsi
+	# multipath tests (dm-multipath in the VM), JSON output, metrics file tests
+	multipath-tools libjson-c-dev prometheus-node-exporter
 )
 
 if [[ $(id -u) -ne 0 ]]; then
