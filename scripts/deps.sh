@@ -27,5 +27,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 # open-iscsi's package starts its own iscsid on some systems; our tests run
-# their own daemons and must not meet a system one on the host.
-systemctl stop iscsid.service iscsid.socket open-iscsi.service >/dev/null 2>&1 || true
+# their own daemons and must not meet a system one on the host (multipathd and
+# node_exporter likewise: tests start their own inside the VM).
+systemctl stop iscsid.service iscsid.socket open-iscsi.service multipathd.service multipathd.socket prometheus-node-exporter.service >/dev/null 2>&1 || true
