@@ -12,6 +12,7 @@
 
 #include "iscsiadm/login.h"
 #include "iscsiadm/mode_node.h"
+#include "iscsiadm/node_sessions.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/nodes.h"
 #include "iscsiadm/opts.h"
@@ -124,20 +125,6 @@ static int node_login(struct ctx *c, const char *iface)
 	rc = login_list(c, &l);
 	node_list_free(&l);
 	return rc;
-}
-
-/* open-iscsi: onboot records only for "onboot"; node.startup or
- * node.conn[0].startup equal to the mode; "all" is everything else. */
-bool node_startup_matches(const struct rec *r, const char *mode)
-{
-	const char *s = rec_get(r, "node.startup");
-	const char *cs = rec_get(r, "node.conn[0].startup");
-
-	if (s && streq(s, "onboot") && !streq(mode, "onboot"))
-		return false;
-	if (streq(mode, "all"))
-		return true;
-	return (s && streq(s, mode)) || (cs && streq(cs, mode));
 }
 
 static int node_login_all(struct ctx *c, const char *mode)

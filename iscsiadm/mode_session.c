@@ -21,6 +21,7 @@
 #include "iscsiadm/mode_node.h"
 #include "iscsiadm/mode_session.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/node_sessions.h"
 #include "iscsiadm/session_ops.h"
 #include "iscsiadm/session_print.h"
 #include "iscsiadm/sessions.h"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iscsiadm/mode_node.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/node_sessions.h"
 #include "iscsiadm/nodes.h"
 #include "iscsiadm/opts.h"
 #include "iscsiadm/session_ops.h"

@@ -6,6 +6,7 @@
 
 #include "iscsiadm/ctx.h"
 #include "iscsiadm/nodes.h"
+#include "libiscsi-core/util.h"
 
 int node_list_add(struct node_list *l, const struct ndb_node_id *id, struct rec *rec)
 {
@@ -63,4 +64,16 @@ void node_list_free(struct node_list *l)
 	free(l->recs);
 	free(l->ids);
 	memset(l, 0, sizeof(*l));
+}
+
+bool node_startup_matches(const struct rec *r, const char *mode)
+{
+	const char *s = rec_get(r, "node.startup");
+	const char *cs = rec_get(r, "node.conn[0].startup");
+
+	if (s && streq(s, "onboot") && !streq(mode, "onboot"))
+		return false;
+	if (streq(mode, "all"))
+		return true;
+	return (s && streq(s, mode)) || (cs && streq(cs, mode));
 }

@@ -9,6 +9,7 @@
 #ifndef ISCSIADM_NODES_H
 #define ISCSIADM_NODES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db/nodedb.h"
@@ -26,5 +27,11 @@ int node_list_load(struct ndb *db, const struct ndb_filter *f, struct node_list 
 /* Takes ownership of rec. */
 int node_list_add(struct node_list *l, const struct ndb_node_id *id, struct rec *rec);
 void node_list_free(struct node_list *l);
+
+/* Whether --loginall/--logoutall=MODE picks record r, as open-iscsi
+ * decides: node.startup (or node.conn[0].startup) equal to MODE; "all" is
+ * every record except onboot ones, which only "onboot" picks (they may
+ * carry the root file system). */
+bool node_startup_matches(const struct rec *r, const char *mode);
 
 #endif
