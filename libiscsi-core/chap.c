@@ -324,15 +324,8 @@ static int fail(struct chap_ctx *c, struct ll_error *err, const char *fmt, ...)
 
 static int fail(struct chap_ctx *c, struct ll_error *err, const char *fmt, ...)
 {
-	va_list ap;
-
 	c->state = CHAP_ST_FAILED;
-	if (!err)
-		return -1;
-	err->code = AUTH;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
+	LL_ERROR_SET_FROM_ARGS(err, AUTH, fmt);
 	return -1;
 }
 

@@ -51,16 +51,18 @@ const char *iscsi_exit_str(int code)
 	return exit_text[code];
 }
 
-int ll_error_set(struct ll_error *e, int code, const char *fmt, ...)
+int ll_error_vset(struct ll_error *e, int code, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (!e)
 		return -1;
 	e->code = code;
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-	va_end(ap);
+	return -1;
+}
+
+int ll_error_set(struct ll_error *e, int code, const char *fmt, ...)
+{
+	LL_ERROR_SET_FROM_ARGS(e, code, fmt);
 	return -1;
 }
 

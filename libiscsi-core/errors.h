@@ -11,6 +11,8 @@
 #ifndef LUNLINK_ERRORS_H
 #define LUNLINK_ERRORS_H
 
+#include <stdarg.h>
+
 enum iscsi_exit {
 	ISCSI_SUCCESS = 0,
 	ISCSI_ERR = 1,
@@ -62,6 +64,26 @@ struct ll_error {
 /* Record an error; returns -1 so callers can write `return ll_error_set(...)`. */
 int ll_error_set(struct ll_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The same from a va_list: the one place that formats an error, for
+ * wrappers that add their own state or context (ll_error_prefix after it).
+ * No argument may point into e->msg.
+ */
+int ll_error_vset(struct ll_error *e, int code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/*
+ * Inside a function declared `(..., const char *fmt, ...)`: ll_error_vset
+ * with that function's own arguments, so no wrapper repeats the
+ * va_start/va_end lines.
+ */
+#define LL_ERROR_SET_FROM_ARGS(e, code, fmt) do { \
+		va_list ll_ap_; \
+		va_start(ll_ap_, fmt); \
+		ll_error_vset(e, code, fmt, ll_ap_); \
+		va_end(ll_ap_); \
+	} while (0)
 
 /* Prefix existing message with more context: "ctx: old message". */
 void ll_error_prefix(struct ll_error *e, const char *fmt, ...)

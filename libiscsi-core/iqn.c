@@ -40,21 +40,23 @@ void iqn_printable(const char *in, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-static int name_err(struct ll_error *err, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* "\"S\" is not a valid WHAT: why" with S made printable; returns -EINVAL. */
+static int not_valid(struct ll_error *err, const char *s, const char *what,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int name_err(struct ll_error *err, const char *name, const char *fmt, ...)
+static int not_valid(struct ll_error *err, const char *s, const char *what,
+		     const char *fmt, ...)
 {
-	char why[256], shown[IQN_PRINTABLE_MAX];
-	va_list ap;
+	char shown[IQN_PRINTABLE_MAX];
 
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	iqn_printable(name, shown, sizeof(shown));
-	ll_error_set(err, ISCSI_ERR_INVAL, "\"%s\" is not a valid iSCSI name: %s", shown, why);
+	iqn_printable(s, shown, sizeof(shown));
+	LL_ERROR_SET_FROM_ARGS(err, ISCSI_ERR_INVAL, fmt);
+	ll_error_prefix(err, "\"%s\" is not a valid %s", shown, what);
 	return -EINVAL;
 }
+
+#define name_err(err, name, ...) not_valid(err, name, "iSCSI name", __VA_ARGS__)
+#define addr_err(err, s, ...) not_valid(err, s, "portal address", __VA_ARGS__)
 
 static bool is_digit(char c)
 {
@@ -190,22 +192,6 @@ int iqn_generate(const char *prefix, char *buf, size_t len)
 	if (n < 0 || (size_t)n >= len || n > IQN_NAME_MAX)
 		return -ENAMETOOLONG;
 	return 0;
-}
-
-static int addr_err(struct ll_error *err, const char *s, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int addr_err(struct ll_error *err, const char *s, const char *fmt, ...)
-{
-	char why[256], shown[IQN_PRINTABLE_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	iqn_printable(s, shown, sizeof(shown));
-	ll_error_set(err, ISCSI_ERR_INVAL, "\"%s\" is not a valid portal address: %s", shown, why);
-	return -EINVAL;
 }
 
 /* Decimal 0..max without sign, spaces or more than 5 digits. */

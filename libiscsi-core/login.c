@@ -47,13 +47,8 @@ static void set_who(struct login_ctx *ctx)
 enum login_step login_fail(struct login_ctx *ctx, struct ll_error *err, int code,
 			   const char *fmt, ...)
 {
-	char msg[LL_ERROR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ll_error_set(err, code, "login to %s failed: %s", ctx->who, msg);
+	LL_ERROR_SET_FROM_ARGS(err, code, fmt);
+	ll_error_prefix(err, "login to %s failed", ctx->who);
 	ctx->state = LOGIN_S_FAILED;
 	ctx->waiting = false;
 	return LOGIN_FAILED;

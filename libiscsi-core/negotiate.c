@@ -8,7 +8,6 @@
  * is offered or answered Irrelevant in a discovery session.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "libiscsi-core/negotiate.h"
@@ -256,22 +255,6 @@ static uint64_t cfg_get(const struct neg_config *cfg, size_t i)
 	}
 }
 
-static int neg_fail(struct ll_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int neg_fail(struct ll_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return -1;
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int check_config(const struct neg_config *cfg, bool discovery,
 			struct ll_error *err)
 {
@@ -280,17 +263,17 @@ static int check_config(const struct neg_config *cfg, bool discovery,
 		uint64_t v = cfg_get(cfg, i);
 
 		if (fields[i].kind == F_DIGEST && !neg_digest_pref_str((enum neg_digest_pref)v))
-			return neg_fail(err, ISCSI_ERR_INVAL, "%s has an unknown digest setting", k->record_key);
+			return ll_error_set(err, ISCSI_ERR_INVAL, "%s has an unknown digest setting", k->record_key);
 		if (fields[i].kind == F_U32 && (v < k->min || v > k->max))
-			return neg_fail(err, ISCSI_ERR_INVAL, "%s=%" PRIu64 " is outside %" PRIu64 "..%" PRIu64,
+			return ll_error_set(err, ISCSI_ERR_INVAL, "%s=%" PRIu64 " is outside %" PRIu64 "..%" PRIu64,
 					k->record_key ? k->record_key : k->name, v, k->min, k->max);
 	}
 	if (cfg->max_xmit_dsl && (cfg->max_xmit_dsl < 512 || cfg->max_xmit_dsl > DSL_MAX))
-		return neg_fail(err, ISCSI_ERR_INVAL,
+		return ll_error_set(err, ISCSI_ERR_INVAL,
 				"node.conn[0].iscsi.MaxXmitDataSegmentLength=%u is outside 512..%u (0 = use the target's)",
 				cfg->max_xmit_dsl, DSL_MAX);
 	if (!discovery && cfg->first_burst > cfg->max_burst)
-		return neg_fail(err, ISCSI_ERR_INVAL,
+		return ll_error_set(err, ISCSI_ERR_INVAL,
 				"node.session.iscsi.FirstBurstLength=%u exceeds MaxBurstLength=%u",
 				cfg->first_burst, cfg->max_burst);
 	return 0;
@@ -415,7 +398,7 @@ static int answer_refused(struct neg_ctx *ctx, enum neg_key_id id, const char *v
 
 	if (k->type == NEG_LIST && !streq(v, "Irrelevant") &&
 	    list_accepts(ctx, id, k->rfc_default) < 0)
-		return neg_fail(err, ISCSI_ERR_LOGIN,
+		return ll_error_set(err, ISCSI_ERR_LOGIN,
 				"target answered %s=%s to our %s, which %s requires",
 				k->name, v, neg_digest_pref_str((enum neg_digest_pref)ctx->k[id].ours),
 				k->record_key);
@@ -453,7 +436,7 @@ static int handle_answer(struct neg_ctx *ctx, enum neg_key_id id, const char *v,
 		break;
 	}
 	if (!ok)
-		return neg_fail(err, ISCSI_ERR_LOGIN,
+		return ll_error_set(err, ISCSI_ERR_LOGIN,
 				"target answered %s=%.64s, which is not a valid result for our offer", k->name, v);
 	s->value = n;
 	s->st |= ST_AGREED;
@@ -496,7 +479,7 @@ static int answer_proposal(struct neg_ctx *ctx, enum neg_key_id id, const char *
 	if (k->type == NEG_LIST) {
 		b = pick_from_list(ctx, id, v);
 		if (b < 0 && id != NEG_KEY_TASK_REPORTING)
-			return neg_fail(err, ISCSI_ERR_LOGIN, "target offers %s=%.64s but %s=%s",
+			return ll_error_set(err, ISCSI_ERR_LOGIN, "target offers %s=%.64s but %s=%s",
 					k->name, v, k->record_key,
 					neg_digest_pref_str((enum neg_digest_pref)s->ours));
 		if (b < 0)
@@ -528,7 +511,7 @@ static int handle_declaration(struct neg_ctx *ctx, enum neg_key_id id, const cha
 
 	if (k->type == NEG_NUM_DECL) {
 		if (parse_in_range(k, v, &n) < 0)
-			return neg_fail(err, ISCSI_ERR_LOGIN, "target declared %s=%.64s, outside %" PRIu64 "..%" PRIu64,
+			return ll_error_set(err, ISCSI_ERR_LOGIN, "target declared %s=%.64s, outside %" PRIu64 "..%" PRIu64,
 					k->name, v, k->min, k->max);
 		ctx->k[id].value = n;
 		if (id == NEG_KEY_TPGT)
@@ -537,7 +520,7 @@ static int handle_declaration(struct neg_ctx *ctx, enum neg_key_id id, const cha
 		str_copy(ctx->target_alias, sizeof(ctx->target_alias), v);
 	} else if (id == NEG_KEY_TARGET_ADDRESS) {
 		if (str_copy(ctx->target_address, sizeof(ctx->target_address), v) < 0)
-			return neg_fail(err, ISCSI_ERR_LOGIN, "target sent a TargetAddress longer than 255 bytes");
+			return ll_error_set(err, ISCSI_ERR_LOGIN, "target sent a TargetAddress longer than 255 bytes");
 	}
 	ctx->k[id].st |= ST_DECLARED | ST_AGREED;
 	return 0;
@@ -547,7 +530,7 @@ static int reply_add(struct text_list *reply, const char *key, const char *val,
 		     struct ll_error *err)
 {
 	if (text_list_add(reply, key, val) < 0)
-		return neg_fail(err, ISCSI_ERR_NOMEM, "cannot add %s to the login request", key);
+		return ll_error_set(err, ISCSI_ERR_NOMEM, "cannot add %s to the login request", key);
 	return 0;
 }
 
@@ -571,15 +554,15 @@ static int handle_one(struct neg_ctx *ctx, const struct text_list *in, const str
 	if (is_security_key(kv->key))
 		return 0;
 	if (text_list_count(in, kv->key) > 1)
-		return neg_fail(err, ISCSI_ERR_LOGIN, "target sent %s twice in one response", kv->key);
+		return ll_error_set(err, ISCSI_ERR_LOGIN, "target sent %s twice in one response", kv->key);
 	if (id < 0)
 		return handle_unknown(kv->key, kv->value, reply, err);
 	k = &key_table[id];
 	s = &ctx->k[id];
 	if (!(k->senders & NEG_FROM_TARGET))
-		return neg_fail(err, ISCSI_ERR_LOGIN, "target sent %s, which only an initiator may send", k->name);
+		return ll_error_set(err, ISCSI_ERR_LOGIN, "target sent %s, which only an initiator may send", k->name);
 	if (s->st & ST_SEEN)
-		return neg_fail(err, ISCSI_ERR_LOGIN, "target sent %s again (keys are negotiated once)", k->name);
+		return ll_error_set(err, ISCSI_ERR_LOGIN, "target sent %s again (keys are negotiated once)", k->name);
 	if (k->type == NEG_NUM_DECL || k->type == NEG_DECL_STR)
 		return handle_declaration(ctx, id, kv->value, err);
 	if (s->st & ST_OFFERED) {
@@ -605,7 +588,7 @@ static int check_bursts(const struct neg_ctx *ctx, struct ll_error *err)
 	neg_result(ctx, &p);
 	/* FirstBurstLength only matters when unsolicited data may be sent. */
 	if ((!p.initial_r2t || p.immediate_data) && p.first_burst > p.max_burst)
-		return neg_fail(err, ISCSI_ERR_LOGIN,
+		return ll_error_set(err, ISCSI_ERR_LOGIN,
 				"negotiated FirstBurstLength=%u exceeds MaxBurstLength=%u",
 				p.first_burst, p.max_burst);
 	return 0;
@@ -615,7 +598,7 @@ int neg_handle_keys(struct neg_ctx *ctx, const struct text_list *in,
 		    struct text_list *reply, struct ll_error *err)
 {
 	if (in->n > TEXT_MAX_KEYS)
-		return neg_fail(err, ISCSI_ERR_LOGIN, "target sent %zu keys (limit %d)", in->n, TEXT_MAX_KEYS);
+		return ll_error_set(err, ISCSI_ERR_LOGIN, "target sent %zu keys (limit %d)", in->n, TEXT_MAX_KEYS);
 	for (size_t i = 0; i < in->n; i++)
 		if (handle_one(ctx, in, &in->items[i], reply, err) < 0)
 			return -1;

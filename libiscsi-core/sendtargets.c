@@ -340,13 +340,8 @@ static enum st_step fail(struct st_exchange *x, struct ll_error *err, int code,
 static enum st_step fail(struct st_exchange *x, struct ll_error *err, int code,
 			 const char *fmt, ...)
 {
-	char msg[LL_ERROR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ll_error_set(err, code, "SendTargets discovery at %s failed: %s", x->portal, msg);
+	LL_ERROR_SET_FROM_ARGS(err, code, fmt);
+	ll_error_prefix(err, "SendTargets discovery at %s failed", x->portal);
 	x->state = S_FAILED;
 	return ST_ERROR;
 }

@@ -107,6 +107,20 @@ START_TEST(test_iqn_message_escapes_hostile_bytes)
 }
 END_TEST
 
+START_TEST(test_iqn_messages_name_the_input_then_the_reason)
+{
+	struct ll_error err = { 0 };
+
+	ck_assert_int_eq(iqn_validate("iqn.2020-13.org.x", &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "\"iqn.2020-13.org.x\" is not a valid iSCSI name: "
+			 "the month 13 in its date is not between 01 and 12");
+	ck_assert_int_eq(iqn_parse_address("10.0.0.1:0", 0, &(struct iscsi_addr){ 0 }, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "\"10.0.0.1:0\" is not a valid portal address: "
+			 "the port \"0\" is not a number between 1 and 65535");
+}
+END_TEST
+
 START_TEST(test_iqn_printable_cuts_long_input)
 {
 	char big[1000], out[32];
@@ -247,6 +261,7 @@ int main(void)
 	tcase_add_test(tc, test_iqn_checks_date_domain_and_suffix);
 	tcase_add_test(tc, test_iqn_checks_eui_and_naa_lengths);
 	tcase_add_test(tc, test_iqn_message_escapes_hostile_bytes);
+	tcase_add_test(tc, test_iqn_messages_name_the_input_then_the_reason);
 	tcase_add_test(tc, test_iqn_printable_cuts_long_input);
 	tcase_add_test(tc, test_iqn_generate_makes_valid_distinct_names);
 	tcase_add_test(tc, test_iqn_parses_portal_forms);
