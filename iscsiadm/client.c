@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "iscsiadm/client.h"
 #include "iscsiadm/msg.h"
 #include "libiscsi-core/util.h"
@@ -116,10 +117,18 @@ static int connect_after_startup(const char *path, int *fd)
 	return r;
 }
 
+/* iscsid's socket: $ISCSID_SOCKET (tests, private instances), else the build's. */
+static const char *socket_path(void)
+{
+	const char *p = getenv("ISCSID_SOCKET");
+
+	return (p && *p) ? p : DEFAULT_ISCSID_SOCKET;
+}
+
 int client_open(struct client **out, bool autostart, const struct cfg *cfg,
 		struct ll_error *err)
 {
-	const char *path = ipc_socket_path();
+	const char *path = socket_path();
 	struct client *c;
 	int fd = -1, r;
 

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <systemd/sd-daemon.h>
 
+#include "config.h"
 #include "iscsid/control.h"
 #include "iscsid/log.h"
 #include "libiscsi-core/util.h"
@@ -435,15 +436,23 @@ static int claim_path(const struct sockaddr_un *sa)
 	return 0;
 }
 
+/* Where to listen without systemd: $ISCSID_SOCKET, else the build's default. */
+static const char *own_socket_path(void)
+{
+	const char *p = getenv("ISCSID_SOCKET");
+
+	return (p && *p) ? p : DEFAULT_ISCSID_SOCKET;
+}
+
 static int open_own_socket(struct control *ctl)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	if (str_copy(ctl->path, sizeof(ctl->path), ipc_socket_path()) < 0 ||
+	if (str_copy(ctl->path, sizeof(ctl->path), own_socket_path()) < 0 ||
 	    str_copy(sa.sun_path, sizeof(sa.sun_path), ctl->path) < 0) {
-		log_err("control: socket path %s is too long", ipc_socket_path());
+		log_err("control: socket path %s is too long", own_socket_path());
 		return -ENAMETOOLONG;
 	}
 	r = mkdir_parent(ctl->path);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "libiscsi-core/ipc.h"
 #include "libiscsi-core/util.h"
 
@@ -257,11 +256,4 @@ const char *ipc_type_str(uint16_t type)
 	if (t >= IPC_TYPE_MAX_ || !names[t])
 		return "UNKNOWN";
 	return names[t];
-}
-
-const char *ipc_socket_path(void)
-{
-	const char *p = getenv("ISCSID_SOCKET");
-
-	return (p && *p) ? p : DEFAULT_ISCSID_SOCKET;
 }

@@ -5,8 +5,9 @@
  * This header is the protocol's documentation.  Both programs use this
  * encoder/decoder, so iscsiadm never includes daemon code.
  *
- * Transport: a UNIX stream socket (default DEFAULT_ISCSID_SOCKET, overridden
- * by the environment variable ISCSID_SOCKET for both programs).  iscsid
+ * Transport: a UNIX stream socket.  Its path is the programs' business (both
+ * take $ISCSID_SOCKET, else the build's DEFAULT_ISCSID_SOCKET), so this
+ * layer stays free of environment and build configuration.  iscsid
  * refuses peers whose SO_PEERCRED uid is not 0 with an ISCSI_ERR_ACCESS reply.
  *
  * Every message is a 16-byte header followed by a payload of attributes:
@@ -131,9 +132,6 @@ int ipc_hdr_decode(const uint8_t hdr[IPC_HDR_LEN], uint16_t *type, uint32_t *id,
 /* Decodes a payload into m (initialised by this call). */
 int ipc_msg_decode(struct ipc_msg *m, uint16_t type, uint32_t id,
 		   const uint8_t *payload, size_t len, struct ll_error *err);
-
-/* The socket path both programs use: $ISCSID_SOCKET, else the build default. */
-const char *ipc_socket_path(void);
 
 /* Name of a request type for logs ("LOGIN"), or "UNKNOWN". */
 const char *ipc_type_str(uint16_t type);

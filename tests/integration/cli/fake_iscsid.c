@@ -354,7 +354,12 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv, &ready);
-	lfd = listen_on(ipc_socket_path());
+	/* cli-lib.sh always exports a private socket; never touch the real one. */
+	if (!getenv("ISCSID_SOCKET") || !*getenv("ISCSID_SOCKET")) {
+		fprintf(stderr, "fake_iscsid: ISCSID_SOCKET is not set\n");
+		return 1;
+	}
+	lfd = listen_on(getenv("ISCSID_SOCKET"));
 	if (lfd < 0) {
 		perror("fake_iscsid: listen");
 		return 1;
