@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 	rc = opts_parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	if (o.killiscsid < 0 && (rc = opts_check_params(&o)))
+		return rc;
 	ctx_init(&c, &o);
 	if (o.killiscsid >= 0)
 		rc = kill_iscsid(&c, o.killiscsid);

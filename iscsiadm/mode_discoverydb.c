@@ -15,19 +15,58 @@
 #include "iscsiadm/print.h"
 #include "libiscsi-core/util.h"
 
+/* One -n/-v pair on a discovery record, with open-iscsi's refusals. */
+static int drec_set_one(struct rec *r, const struct opts_param *p)
+{
+	const struct rec_key *k = rec_key_find(REC_DISC_ST, p->name);
+	struct ll_error err = { 0 };
+
+	if (!k || (k->flags & REC_F_HIDDEN)) {
+		log_error("Cannot modify %s. Invalid param name.", p->name);
+		return ISCSI_ERR_INVAL;
+	}
+	if (k->flags & REC_F_LOOKUP) {
+		log_error("Cannot modify %s. It is used to look up the record and cannot "
+			  "be changed.", p->name);
+		return ISCSI_ERR_INVAL;
+	}
+	if (rec_set(r, p->name, p->value, &err) < 0)
+		return ctx_report(&err);
+	return 0;
+}
+
+/* Every pair in order on the record in memory; the caller writes it once,
+ * so either all pairs land or (one refused) none. */
+static int drec_set(struct ctx *c, struct rec *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < c->o->n_params && !rc; i++)
+		rc = drec_set_one(r, &c->o->params[i]);
+	return rc;
+}
+
+/* Creates the record unless it exists; -n/-v pairs (which open-iscsi
+ * ignores here) are applied to it either way, in the same single write. */
 static int drec_new(struct ctx *c, struct ndb *db)
 {
 	struct ll_error err = { 0 };
 	struct rec *r = NULL;
+	bool exists;
 	int rc = 0;
 
-	if (ndb_disc_read(db, c->portal.address, c->portal.port, &r, NULL) < 0) {
+	if (ndb_lock(db, true, &err) < 0)
+		return ctx_report(&err);
+	exists = ndb_disc_read(db, c->portal.address, c->portal.port, &r, NULL) == 0;
+	if (!exists)
 		rc = discover_new_drec(c, c->portal.address, c->portal.port, &r);
-		if (!rc && ndb_disc_write(db, r, &err) < 0) {
-			log_error("Could not add new discovery record.");
-			rc = ctx_report(&err);
-		}
+	if (!rc)
+		rc = drec_set(c, r);
+	if (!rc && (!exists || c->o->n_params) && ndb_disc_write(db, r, &err) < 0) {
+		log_error("Could not add new discovery record.");
+		rc = ctx_report(&err);
 	}
+	ndb_unlock(db);
 	rec_free(r);
 	if (!rc)
 		printf("New discovery record for [%s,%d] added.\n", c->portal.address,
@@ -45,34 +84,13 @@ static int drec_read(struct ctx *c, struct ndb *db, struct rec **out)
 	return 0;
 }
 
-/* -n/-v on a discovery record, with open-iscsi's refusals. */
-static int drec_set(struct ctx *c, struct rec *r)
-{
-	const char *name = c->o->name;
-	const struct rec_key *k = rec_key_find(REC_DISC_ST, name);
-	struct ll_error err = { 0 };
-
-	if (!k || (k->flags & REC_F_HIDDEN)) {
-		log_error("Cannot modify %s. Invalid param name.", name);
-		return ISCSI_ERR_INVAL;
-	}
-	if (k->flags & REC_F_LOOKUP) {
-		log_error("Cannot modify %s. It is used to look up the record and cannot "
-			  "be changed.", name);
-		return ISCSI_ERR_INVAL;
-	}
-	if (rec_set(r, name, c->o->value, &err) < 0)
-		return ctx_report(&err);
-	return 0;
-}
-
 static int drec_update(struct ctx *c, struct ndb *db)
 {
 	struct ll_error err = { 0 };
 	struct rec *r = NULL;
 	int rc;
 
-	if (!c->o->name || !c->o->value) {
+	if (c->o->n_params == 0) {
 		log_error("Update requires name and value.");
 		return ISCSI_ERR_INVAL;
 	}
@@ -135,7 +153,7 @@ static int drec_discover(struct ctx *c, struct ndb *db)
 		if (!rc && keep && ndb_disc_write(db, r, &err) < 0)
 			rc = ctx_report(&err);
 	}
-	if (!rc && (o->op & OP_UPDATE) && o->name && o->value) {
+	if (!rc && (o->op & OP_UPDATE) && o->n_params) {
 		rc = drec_set(c, r);
 		if (!rc && keep && ndb_disc_write(db, r, &err) < 0)
 			rc = ctx_report(&err);

@@ -141,46 +141,6 @@ static int iface_show(struct ctx *c, const char *name)
 	return rc;
 }
 
-static int iface_new(struct ctx *c, const char *name)
-{
-	struct ll_error err = { 0 };
-	struct rec *r = NULL;
-	struct ndb *db;
-	int rc;
-
-	if (!name) {
-		log_error("Could not add interface. No interface passed in.");
-		return ISCSI_ERR_SYSFS_LOOKUP;   /* sic: open-iscsi 2.1.8 exits 22 */
-	}
-	if ((rc = ctx_db(c, &db)))
-		return rc;
-	if (ndb_iface_is_builtin(name)) {
-		log_error("iface %s is a special interface and is not stored in %s/ifaces.",
-			  name, ndb_root(db));
-		log_error("Could not create new interface %s.", name);
-		return ISCSI_ERR_INVAL;
-	}
-	rc = ctx_iface(c, name, &r);
-	if (rc == ISCSI_ERR_NO_OBJS_FOUND) {
-		r = rec_new(REC_IFACE);
-		if (!r)
-			return ISCSI_ERR_NOMEM;
-		if (rec_set(r, "iface.iscsi_ifacename", name, &err) < 0 ||
-		    ndb_iface_write(db, r, &err) < 0) {
-			log_error("Could not create new interface %s.", name);
-			rc = ctx_report(&err);
-		} else {
-			rc = 0;
-		}
-	}
-	rec_free(r);
-	if (rc)
-		return rc;
-	printf("%s updated.\n", name);
-	printf("New interface %s added\n", name);
-	return 0;
-}
-
 static int delete_bound_nodes(struct ndb *db, const char *name)
 {
 	struct ndb_filter f = NDB_FILTER_ANY;
@@ -261,6 +221,27 @@ static int check_iface_update(const struct rec *r, const char *name, const char 
 	return 0;
 }
 
+/* Every pair in order on the record in memory, each checked against the
+ * record as the pairs before it left it; the caller writes it once. */
+static int iface_set_params(struct ctx *c, struct rec *r, const char *name)
+{
+	struct ll_error err = { 0 };
+	int rc;
+
+	for (size_t i = 0; i < c->o->n_params; i++) {
+		const struct opts_param *p = &c->o->params[i];
+
+		if ((rc = check_iface_update(r, name, p->name, p->value)))
+			return rc;
+		if (rec_set(r, p->name, p->value, &err) < 0) {
+			ctx_report(&err);
+			log_error("Could not update iface %s: %s", name, iscsi_exit_str(err.code));
+			return err.code ? err.code : ISCSI_ERR;
+		}
+	}
+	return 0;
+}
+
 static int iface_update_locked(struct ctx *c, struct ndb *db, const char *name)
 {
 	struct ll_error err = { 0 };
@@ -274,9 +255,8 @@ static int iface_update_locked(struct ctx *c, struct ndb *db, const char *name)
 	}
 	if (rc)
 		return rc;
-	rc = check_iface_update(r, name, c->o->name, c->o->value);
-	if (!rc && (rec_set(r, c->o->name, c->o->value, &err) < 0 ||
-		    ndb_iface_write(db, r, &err) < 0)) {
+	rc = iface_set_params(c, r, name);
+	if (!rc && ndb_iface_write(db, r, &err) < 0) {
 		ctx_report(&err);
 		log_error("Could not update iface %s: %s", name, iscsi_exit_str(err.code));
 		rc = err.code ? err.code : ISCSI_ERR;
@@ -287,13 +267,26 @@ static int iface_update_locked(struct ctx *c, struct ndb *db, const char *name)
 	return rc;
 }
 
+/* open-iscsi: the name is the record's identity, never updated. */
+static int refuse_ifacename(const struct opts *o)
+{
+	for (size_t i = 0; i < o->n_params; i++) {
+		if (streq(o->params[i].name, "iface.iscsi_ifacename")) {
+			log_error("Can not update iface.iscsi_ifacename. Delete it, and then "
+				  "create a new one.");
+			return ISCSI_ERR_INVAL;
+		}
+	}
+	return 0;
+}
+
 static int iface_update(struct ctx *c, const char *name)
 {
 	struct ll_error err = { 0 };
 	struct ndb *db;
 	int rc;
 
-	if (!name || !c->o->name || !c->o->value) {
+	if (!name || c->o->n_params == 0) {
 		log_error("Update requires name, value, and iface.");
 		return ISCSI_ERR_INVAL;
 	}
@@ -302,18 +295,75 @@ static int iface_update(struct ctx *c, const char *name)
 		log_error("Could not update iface %s: %s", name, iscsi_exit_str(ISCSI_ERR_INVAL));
 		return ISCSI_ERR_INVAL;
 	}
-	if (streq(c->o->name, "iface.iscsi_ifacename")) {
-		log_error("Can not update iface.iscsi_ifacename. Delete it, and then "
-			  "create a new one.");
-		return ISCSI_ERR_INVAL;
-	}
-	if ((rc = ctx_db(c, &db)))
+	if ((rc = refuse_ifacename(c->o)) || (rc = ctx_db(c, &db)))
 		return rc;
 	if (ndb_lock(db, true, &err) < 0)
 		return ctx_report(&err);
 	rc = iface_update_locked(c, db, name);
 	ndb_unlock(db);
 	return rc;
+}
+
+/* Creates the record unless it exists and applies the -n/-v pairs (as
+ * open-iscsi does here), all in one write. */
+static int iface_new_locked(struct ctx *c, struct ndb *db, const char *name)
+{
+	struct ll_error err = { 0 };
+	struct rec *r = NULL;
+	bool exists;
+	int rc = ctx_iface(c, name, &r);
+
+	if (rc && rc != ISCSI_ERR_NO_OBJS_FOUND)
+		return rc;
+	exists = rc == 0;
+	if (!exists) {
+		r = rec_new(REC_IFACE);
+		if (!r)
+			return ISCSI_ERR_NOMEM;
+		if (rec_set(r, "iface.iscsi_ifacename", name, &err) < 0) {
+			rec_free(r);
+			log_error("Could not create new interface %s.", name);
+			return ctx_report(&err);
+		}
+	}
+	rc = iface_set_params(c, r, name);
+	if (!rc && (!exists || c->o->n_params) && ndb_iface_write(db, r, &err) < 0) {
+		log_error("Could not create new interface %s.", name);
+		rc = ctx_report(&err);
+	}
+	rec_free(r);
+	return rc;
+}
+
+static int iface_new(struct ctx *c, const char *name)
+{
+	struct ll_error err = { 0 };
+	struct ndb *db;
+	int rc;
+
+	if (!name) {
+		log_error("Could not add interface. No interface passed in.");
+		return ISCSI_ERR_SYSFS_LOOKUP;   /* sic: open-iscsi 2.1.8 exits 22 */
+	}
+	if ((rc = ctx_db(c, &db)))
+		return rc;
+	if (ndb_iface_is_builtin(name)) {
+		log_error("iface %s is a special interface and is not stored in %s/ifaces.",
+			  name, ndb_root(db));
+		log_error("Could not create new interface %s.", name);
+		return ISCSI_ERR_INVAL;
+	}
+	if ((rc = refuse_ifacename(c->o)))
+		return rc;
+	if (ndb_lock(db, true, &err) < 0)
+		return ctx_report(&err);
+	rc = iface_new_locked(c, db, name);
+	ndb_unlock(db);
+	if (rc)
+		return rc;
+	printf("%s updated.\n", name);
+	printf("New interface %s added\n", name);
+	return 0;
 }
 
 static int iface_offload_only(struct ctx *c, const char *name, const char *what)

@@ -4,7 +4,9 @@
  *
  * Changes are read-modify-write under the database's exclusive lock, so
  * concurrent iscsiadm runs updating different keys of one record never
- * lose each other's change.
+ * lose each other's change.  All -n/-v pairs of a command are set on the
+ * record in memory and the record is written once (a rename), so a reader
+ * sees either none or all of them; one bad pair and nothing is written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,87 @@
 #include "iscsiadm/print.h"
 #include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
+
+static int op_failed(const struct ll_error *err)
+{
+	int code = err->code ? err->code : ISCSI_ERR;
+
+	log_error("Could not execute operation on all records: %s", iscsi_exit_str(code));
+	return code;
+}
+
+/* The key checks open-iscsi makes, with its messages. */
+static int check_update_key(const char *name, bool *invalid)
+{
+	const struct rec_key *k = rec_key_find(REC_NODE, name);
+
+	*invalid = false;
+	if (k && (k->flags & REC_F_IFACE_MODE)) {
+		log_error("Cannot modify %s. Use iface mode to update this value.", name);
+		return ISCSI_ERR_INVAL;
+	}
+	if (!k || (k->flags & REC_F_HIDDEN))
+		*invalid = true;
+	return 0;
+}
+
+/* Iface-mode keys are refused before anything is read, as open-iscsi does;
+ * *bad gets the first pair naming a key the record cannot take. */
+static int check_params_early(const struct opts *o, const struct opts_param **bad)
+{
+	bool invalid;
+	int rc;
+
+	*bad = NULL;
+	for (size_t i = 0; i < o->n_params; i++) {
+		rc = check_update_key(o->params[i].name, &invalid);
+		if (rc)
+			return rc;
+		if (!*bad && (invalid || (rec_key_find(REC_NODE, o->params[i].name)->flags &
+					  REC_F_LOOKUP)))
+			*bad = &o->params[i];
+	}
+	return 0;
+}
+
+static int report_bad_key(const char *name)
+{
+	const struct rec_key *k = rec_key_find(REC_NODE, name);
+
+	if (!k || (k->flags & REC_F_HIDDEN))
+		log_error("Cannot modify %s. Invalid param name.", name);
+	else
+		log_error("Cannot modify %s. It is used to look up the record and "
+			  "cannot be changed.", name);
+	log_error("Could not execute operation on all records: invalid parameter");
+	return ISCSI_ERR_INVAL;
+}
+
+/* open-iscsi's two lines for a value it cannot take, then ours saying why. */
+static void report_bad_value(const char *name, const char *value, const struct ll_error *err)
+{
+	const struct rec_key *k = rec_key_find(REC_NODE, name);
+
+	if (k && !(k->flags & REC_F_SECRET)) {
+		log_error("unknown value format '%s' for parameter name '%s'", value, name);
+		log_error("Unknown parameter %s.", name);
+	}
+	ctx_report(err);
+}
+
+/* Every pair, in order, on the record in memory; the caller writes it once. */
+static int apply_params(struct rec *r, const struct opts *o)
+{
+	struct ll_error err = { 0 };
+
+	for (size_t i = 0; i < o->n_params; i++) {
+		if (rec_set(r, o->params[i].name, o->params[i].value, &err) < 0) {
+			report_bad_value(o->params[i].name, o->params[i].value, &err);
+			return op_failed(&err);
+		}
+	}
+	return 0;
+}
 
 /* A fresh static record: iscsid.conf templates, the portal, the iface. */
 static int build_static(struct ctx *c, const char *target, const char *address,
@@ -60,6 +143,11 @@ static int add_static(struct ctx *c, struct ndb *db, const char *target,
 
 	if (rc)
 		return rc;
+	/* open-iscsi ignores -n/-v here; we apply them to the new record */
+	if ((rc = apply_params(r, c->o))) {
+		rec_free(r);
+		return rc;
+	}
 	if (ndb_node_write(db, r, &err) < 0) {
 		log_error("Error while adding record: %s", iscsi_exit_str(err.code));
 		rc = ctx_report(&err);
@@ -73,12 +161,15 @@ static int add_static(struct ctx *c, struct ndb *db, const char *target,
 int node_new(struct ctx *c, const char *iface)
 {
 	const struct opts *o = c->o;
+	const struct opts_param *bad;
 	struct ndb_filter f;
 	struct node_list l;
 	struct ndb *db;
-	int rc = ctx_db(c, &db);
+	int rc = check_params_early(o, &bad);
 
-	if (rc)
+	if (!rc && bad)
+		rc = report_bad_key(bad->name);
+	if (rc || (rc = ctx_db(c, &db)))
 		return rc;
 	if (o->targetname && c->have_portal)
 		return add_static(c, db, o->targetname, c->portal.address, c->portal.port,
@@ -126,14 +217,6 @@ static int lock_and_load(struct ctx *c, const char *iface, struct ndb **db,
 	if (rc)
 		ndb_unlock(*db);
 	return rc;
-}
-
-static int op_failed(const struct ll_error *err)
-{
-	int code = err->code ? err->code : ISCSI_ERR;
-
-	log_error("Could not execute operation on all records: %s", iscsi_exit_str(code));
-	return code;
 }
 
 /* open-iscsi keeps a record a session uses: removing it would leave a
@@ -188,50 +271,19 @@ int node_delete(struct ctx *c, const char *iface)
 	return rc;
 }
 
-/* The key checks open-iscsi makes, with its messages. */
-static int check_update_key(const char *name, bool *invalid)
-{
-	const struct rec_key *k = rec_key_find(REC_NODE, name);
-
-	*invalid = false;
-	if (k && (k->flags & REC_F_IFACE_MODE)) {
-		log_error("Cannot modify %s. Use iface mode to update this value.", name);
-		return ISCSI_ERR_INVAL;
-	}
-	if (!k || (k->flags & REC_F_HIDDEN)) {
-		*invalid = true;
-		return 0;
-	}
-	return 0;
-}
-
-/* open-iscsi's two lines for a value it cannot take, then ours saying why. */
-static void report_bad_value(const char *name, const char *value, const struct ll_error *err)
-{
-	const struct rec_key *k = rec_key_find(REC_NODE, name);
-
-	if (k && !(k->flags & REC_F_SECRET)) {
-		log_error("unknown value format '%s' for parameter name '%s'", value, name);
-		log_error("Unknown parameter %s.", name);
-	}
-	ctx_report(err);
-}
-
-static int update_one(struct ndb *db, const struct ndb_node_id *id, const char *name,
-		      const char *value)
+/* One read and one write per record: all pairs land together or none. */
+static int update_one(struct ndb *db, const struct ndb_node_id *id, const struct opts *o)
 {
 	struct ll_error err = { 0 };
 	struct rec *r = NULL;
-	int rc = 0;
+	int rc;
 
 	if (ndb_node_read(db, id, &r, &err) < 0) {
 		ctx_report(&err);
 		return op_failed(&err);
 	}
-	if (rec_set(r, name, value, &err) < 0) {
-		report_bad_value(name, value, &err);
-		rc = op_failed(&err);
-	} else if (ndb_node_write(db, r, &err) < 0) {
+	rc = apply_params(r, o);
+	if (!rc && ndb_node_write(db, r, &err) < 0) {
 		ctx_report(&err);
 		rc = op_failed(&err);
 	}
@@ -242,32 +294,22 @@ static int update_one(struct ndb *db, const struct ndb_node_id *id, const char *
 int node_update(struct ctx *c, const char *iface)
 {
 	const struct opts *o = c->o;
-	const struct rec_key *k;
+	const struct opts_param *bad;
 	struct node_list l;
 	struct ndb *db;
-	bool invalid;
 	int rc;
 
-	if (!o->name || !o->value) {
+	if (o->n_params == 0) {
 		log_error("update requires name and value");
 		return ISCSI_ERR_INVAL;
 	}
-	rc = check_update_key(o->name, &invalid);
+	rc = check_params_early(o, &bad);
 	if (rc || (rc = lock_and_load(c, iface, &db, &l)))
 		return rc;
-	k = rec_key_find(REC_NODE, o->name);
-	if (invalid) {
-		log_error("Cannot modify %s. Invalid param name.", o->name);
-		log_error("Could not execute operation on all records: invalid parameter");
-		rc = ISCSI_ERR_INVAL;
-	} else if (k->flags & REC_F_LOOKUP) {
-		log_error("Cannot modify %s. It is used to look up the record and "
-			  "cannot be changed.", o->name);
-		log_error("Could not execute operation on all records: invalid parameter");
-		rc = ISCSI_ERR_INVAL;
-	}
+	if (bad)
+		rc = report_bad_key(bad->name);
 	for (size_t i = 0; i < l.n && !rc; i++)
-		rc = update_one(db, &l.ids[i], o->name, o->value);
+		rc = update_one(db, &l.ids[i], o);
 	ndb_unlock(db);
 	node_list_free(&l);
 	return rc;

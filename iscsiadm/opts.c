@@ -204,6 +204,31 @@ static int add_iface(struct opts *o, const char *name)
 /* Result of taking one option: go on, restart the scan, or exit code. */
 enum { TAKE_NEXT = -1, TAKE_RESTART = -2 };
 
+/*
+ * -n or -v: pairs with a waiting -v or -n (open-iscsi's rule: a pair is
+ * made as soon as both are there).  A second -n while one still waits
+ * leaves the first without a value; open-iscsi drops it, we remember it.
+ */
+static int take_param(struct opts *o, bool is_name, const char *arg)
+{
+	const char **mine = is_name ? &o->pend_name : &o->pend_value;
+	const char **other = is_name ? &o->pend_value : &o->pend_name;
+	const char **lone = is_name ? &o->lone_name : &o->lone_value;
+
+	if (*mine && !*lone)
+		*lone = *mine;
+	*mine = arg;
+	if (!*other)
+		return TAKE_NEXT;
+	if (o->n_params >= OPTS_MAX_PARAMS) {
+		log_error("Too many -n/-v pairs: at most %d in one command.", OPTS_MAX_PARAMS);
+		return ISCSI_ERR_INVAL;
+	}
+	o->params[o->n_params++] = (struct opts_param){ o->pend_name, o->pend_value };
+	o->pend_name = o->pend_value = NULL;
+	return TAKE_NEXT;
+}
+
 static int take_mode(struct opts *o, const char *arg, unsigned *verified,
 		     int argc, char **argv)
 {
@@ -253,8 +278,8 @@ static int take_option(struct opts *o, int ch, const char *arg)
 		return TAKE_NEXT;
 	}
 	case 't': o->disc_type = str_to_type(arg); return TAKE_NEXT;
-	case 'n': o->name = arg; return TAKE_NEXT;
-	case 'v': o->value = arg; return TAKE_NEXT;
+	case 'n': return take_param(o, true, arg);
+	case 'v': return take_param(o, false, arg);
 	case 'H': o->host = arg; return TAKE_NEXT;
 	case 'r': o->sid = arg; return TAKE_NEXT;
 	case 'C': o->submode = arg; return TAKE_NEXT;
@@ -309,6 +334,10 @@ static int parse_pass(int argc, char **argv, struct opts *o, unsigned *verified)
 		log_error("unrecognized character '%c'", bad);
 		return ISCSI_ERR_INVAL;
 	}
+	if (o->pend_name && !o->lone_name)
+		o->lone_name = o->pend_name;
+	if (o->pend_value && !o->lone_value)
+		o->lone_value = o->pend_value;
 	return TAKE_NEXT;
 }
 
@@ -329,4 +358,56 @@ int opts_parse(int argc, char **argv, struct opts *o)
 		return ISCSI_ERR_INVAL;
 	}
 	return -1;
+}
+
+/* Where -n/-v change something, and how the refusal names that place. */
+static bool params_used(const struct opts *o, const char **where)
+{
+	switch (o->mode) {
+	case MODE_NODE:
+		*where = "-o update or -o new";
+		return o->op & (OP_NEW | OP_UPDATE);
+	case MODE_SESSION:
+		*where = "-r SID -o update (the session's node record)";
+		return o->sid && o->op == OP_UPDATE;
+	case MODE_DISCOVERYDB:
+		*where = "-o update or -o new";
+		return o->op & (OP_NEW | OP_UPDATE);
+	case MODE_IFACE:
+		*where = "-o update or -o new";
+		return o->op == OP_NEW || o->op == OP_UPDATE;
+	case MODE_FW:
+	case MODE_HOST:
+		*where = "";
+		return true;   /* these modes check their own -n/-v */
+	default:
+		*where = "-m discoverydb -o update (discovery records) or -m node -o update";
+		return false;
+	}
+}
+
+int opts_check_params(const struct opts *o)
+{
+	const char *where;
+
+	if (o->n_params == 0 && !o->lone_name && !o->lone_value)
+		return 0;
+	if (!params_used(o, &where)) {
+		log_error("%s mode: -n/-v change records only with %s; this command would "
+			  "ignore them.", opts_mode_name(o->mode), where);
+		return ISCSI_ERR_INVAL;
+	}
+	/* No pair at all in an update: the mode says it as open-iscsi does. */
+	if (o->n_params == 0 && o->op == OP_UPDATE && !o->discover)
+		return 0;
+	if (o->lone_name) {
+		log_error("-n %s has no value: give each -n its own -v.", o->lone_name);
+		return ISCSI_ERR_INVAL;
+	}
+	if (o->lone_value) {
+		/* the value may be a secret: not repeated */
+		log_error("A -v value has no -n name: give each -v its own -n.");
+		return ISCSI_ERR_INVAL;
+	}
+	return 0;
 }

@@ -48,6 +48,12 @@ enum disc_type {
 
 #define OPTS_MAX_IFACES 64
 #define OPTS_IFACE_NAME_MAX 64   /* open-iscsi: 1 to 64 characters */
+#define OPTS_MAX_PARAMS 64       /* -n/-v pairs in one command */
+
+/* One -n NAME -v VALUE pair. */
+struct opts_param {
+	const char *name, *value;
+};
 
 struct opts {
 	int mode;                    /* enum iscsiadm_mode */
@@ -55,7 +61,18 @@ struct opts {
 	int disc_type;               /* enum disc_type */
 	const char *targetname;      /* -T (NULL when absent or empty) */
 	const char *portal;          /* -p (NULL when absent or empty) */
-	const char *name, *value;    /* -n, -v */
+	/*
+	 * -n/-v pairs in command-line order.  Like open-iscsi, a name and a
+	 * value pair up as soon as both have been seen (either may come
+	 * first).  A -n that is followed by another -n before any -v (or is
+	 * the last one) has no value: open-iscsi drops it silently, we keep
+	 * the first such in lone_name (lone_value likewise) so the command
+	 * can be refused (opts_check_params).
+	 */
+	struct opts_param params[OPTS_MAX_PARAMS];
+	size_t n_params;
+	const char *lone_name, *lone_value;
+	const char *pend_name, *pend_value;  /* while parsing: waiting for a partner */
 	const char *sid;             /* -r */
 	const char *host;            /* -H */
 	const char *submode;         /* -C */
@@ -81,6 +98,15 @@ const char *opts_mode_name(int mode);
  * --version, or a usage error that has been reported).
  */
 int opts_parse(int argc, char **argv, struct opts *o);
+
+/*
+ * Refuses -n/-v where they would change nothing: pairs given to an
+ * operation that does not use them, or a -n without its -v (a -v without
+ * its -n).  Returns 0 or the exit code after printing why.  When an update
+ * got no complete pair at all, the mode prints open-iscsi's own message
+ * ("update requires name and value"), so that case passes here.
+ */
+int opts_check_params(const struct opts *o);
 
 /* Prints the usage text (status 0: stdout) or the "Try --help" line. */
 void opts_usage(int status);

@@ -202,6 +202,18 @@ run -m node -T "$T1" -p 127.0.0.1
 expect_out_line "r1_update_changed_the_record" "node.session.timeo.replacement_timeout = 30"
 run -m node -T "$T2" -p 127.0.0.1
 expect_out_line "r1_update_left_others_alone" "node.session.timeo.replacement_timeout = 120"
+# several pairs go to the session's record together
+run -m session -r 1 -o update -n node.session.queue_depth -v 33 -n node.session.timeo.replacement_timeout -v 44
+expect_rc "r1_two_pairs_exit_0" 0
+run -m node -T "$T1" -p 127.0.0.1
+expect_out_line "r1_first_pair_landed" "node.session.queue_depth = 33"
+expect_out_line "r1_second_pair_landed" "node.session.timeo.replacement_timeout = 44"
+run -m session -r 1 -o update -n node.session.queue_depth -v 34 -n node.session.timeo.replacement_timeout
+expect_rc "r1_trailing_name_exits_7" 7
+run -m session -r 1 -o update -n node.session.queue_depth
+expect_err "r1_name_alone_message_as_open_iscsi" "iscsiadm: update requires name and value"
+run -m node -T "$T1" -p 127.0.0.1
+expect_out_line "r1_refused_pairs_changed_nothing" "node.session.queue_depth = 33"
 run -m session -r 1 -o delete
 expect_rc "delete_of_used_record_exits_15" 15
 expect_err "delete_of_used_record_message" "iscsiadm: This command will remove the record [iface: default, target: $T1, portal: 127.0.0.1,3260], but a session is using it. Logout session then rerun command to remove record."
