@@ -7,13 +7,22 @@
 # exit), so tests never touch /etc/iscsi and can run in parallel.
 #
 #   run ARGS...            runs iscsiadm; sets OUT, ERR (text) and RC
-#   check NAME COND...     one named check: COND is a command; counts pass/fail
+#   check NAME COND...     one named check: COND is one command (a test, grep,
+#                          a function); counts pass/fail and returns COND's
+#                          status.  Everything the check asserts must be in
+#                          COND: in `check NAME A && B`, B is no part of it.
 #   expect_rc NAME N       check "$RC" = N
 #   expect_out NAME TEXT   check stdout is exactly TEXT
 #   expect_err NAME TEXT   check stderr contains the line TEXT
 #   fake_start ARGS...     start fake_iscsid (FAKE_LOG is its request log)
 #   fake_stop              stop it
-#   finish                 prints the summary and exits 0/1
+#   iscsid_start CMD...    start a real iscsid (CMD: its path and options;
+#                          log in ISCSID_LOG), wait for its socket; stopped
+#                          on exit
+#   at_exit CMD            cleanup command, run (newest first) on exit
+#   finish                 prints the summary and exits 0, or 1 when a check
+#                          failed or none ran; a script that exits without
+#                          calling finish fails too
 
 ISCSIADM=${1:?usage: test.sh path/to/iscsiadm path/to/fake_iscsid}
 FAKE_ISCSID=${2:-}
@@ -26,13 +35,30 @@ mkdir -p "$ISCSI_CONFIG_DIR"
 printf 'InitiatorName=iqn.2016-04.com.open-iscsi:lunlinktest\n' >"$ISCSI_CONFIG_DIR/initiatorname.iscsi"
 : >"$ISCSI_CONFIG_DIR/iscsid.conf"
 
+OUT=
+ERR=
+RC=
 PASS=0
 FAIL=0
+_FINISHED=0
+_AT_EXIT=()
+
+at_exit() { _AT_EXIT+=("$1"); }
 
 _cleanup() {
+	local status=$? i
 	trap '' INT TERM
 	fake_stop
+	_iscsid_stop
+	for ((i = ${#_AT_EXIT[@]} - 1; i >= 0; i--)); do
+		eval "${_AT_EXIT[i]}" || true
+	done
 	rm -rf "$TESTDIR"
+	if [ "$_FINISHED" = 0 ]; then
+		echo "# the script ended before finish (status $status)"
+		[ "$status" != 0 ] || status=1
+	fi
+	exit "$status"
 }
 trap _cleanup EXIT
 trap 'exit 1' INT TERM
@@ -49,13 +75,14 @@ check() {
 	if "$@"; then
 		PASS=$((PASS + 1))
 		echo "ok - $name"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok - $name"
-		echo "#   rc=$RC"
-		echo "#   stdout: ${OUT//$'\n'/$'\n'#           }"
-		echo "#   stderr: ${ERR//$'\n'/$'\n'#           }"
+		return 0
 	fi
+	FAIL=$((FAIL + 1))
+	echo "not ok - $name"
+	echo "#   rc=$RC"
+	echo "#   stdout: ${OUT//$'\n'/$'\n'#           }"
+	echo "#   stderr: ${ERR//$'\n'/$'\n'#           }"
+	return 1
 }
 
 expect_rc() { check "$1" [ "$RC" = "$2" ]; }
@@ -77,6 +104,26 @@ fake_start() {
 	return 1
 }
 
+ISCSID_PID=
+ISCSID_LOG="$TESTDIR/iscsid.log"
+iscsid_start() {
+	# setsid: iscsid signals its whole process group when it stops.
+	setsid "$@" >"$ISCSID_LOG" 2>&1 &
+	ISCSID_PID=$!
+	for _ in $(seq 1 100); do
+		[ -S "$ISCSID_SOCKET" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+_iscsid_stop() {
+	[ -n "$ISCSID_PID" ] || return 0
+	kill "$ISCSID_PID" 2>/dev/null
+	wait "$ISCSID_PID" 2>/dev/null
+	ISCSID_PID=
+}
+
 fake_stop() {
 	if [ -n "$FAKE_PID" ]; then
 		kill "$FAKE_PID" 2>/dev/null
@@ -86,6 +133,13 @@ fake_stop() {
 }
 
 finish() {
+	_FINISHED=1
+	if [ "$PASS" = 0 ] && [ "$FAIL" = 0 ]; then
+		# (never "1..0": TAP reads that as "all skipped")
+		echo "Bail out! no check ran"
+		exit 1
+	fi
+	echo "1..$((PASS + FAIL))"
 	echo "# $PASS passed, $FAIL failed"
 	[ "$FAIL" = 0 ]
 	exit $?

@@ -100,7 +100,8 @@ expect_err "unknown_iface_dropped_with_message" "iscsiadm: Could not read iface 
 run -m node -T $T2 -P 1
 run -m node -P 1
 expect_out_line "record_for_second_iface" "		Iface Name: if1"
-check "two_records_for_tg2" [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/if1" ] && [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/default" ]
+check "tg2_record_for_if1" [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/if1" ]
+check "tg2_record_for_default" [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/default" ]
 
 # --- -l logs in to what was found
 printf 'T %s\nP 127.0.0.1:3260,1\n' $T1 >"$ANS"
@@ -112,11 +113,14 @@ Logging in to [iface: default, target: $T1, portal: 127.0.0.1,3260]
 Login to [iface: default, target: $T1, portal: 127.0.0.1,3260] successful."
 
 # --- a bad name from the network never becomes a path
-printf 'T ../../evil\nP 127.0.0.1:3260,1\nT %s\nP 127.0.0.1:3260,1\n' $T1 >"$ANS"
+# ("../evil" would land beside nodes/, "../../evil" beside the config dir)
+printf 'T ../evil\nP 127.0.0.1:3260,1\nT ../../evil\nP 127.0.0.1:3260,1\nT %s\nP 127.0.0.1:3260,1\n' \
+	$T1 >"$ANS"
 run -m discovery -t st -p 127.0.0.1
 expect_out "bad_target_name_skipped" "127.0.0.1:3260,1 $T1"
 check "bad_target_name_warned" grep -q "Discovery TargetName invalid" <<<"$ERR"
-check "nothing_written_outside_nodes" [ ! -e "$ISCSI_CONFIG_DIR/evil" ] && [ ! -e "$TESTDIR/evil" ]
+check "nothing_written_beside_nodes" [ ! -e "$ISCSI_CONFIG_DIR/evil" ]
+check "nothing_written_outside_the_config_dir" [ ! -e "$TESTDIR/evil" ]
 
 : >"$ANS"
 run -m discovery -t st -p 127.0.0.1

@@ -94,13 +94,16 @@ done
 fake_start
 run -m node -L automatic
 expect_rc "loginall_automatic_exits_0" 0
-check "loginall_automatic_picks_automatic" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ] && grep -q "node.name=$T1" "$FAKE_LOG"
+check "loginall_automatic_sends_one_login" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ]
+check "loginall_automatic_picks_automatic" grep -q "LOGIN .*node.name=$T1 " "$FAKE_LOG"
 : >"$FAKE_LOG"
 run -m node --loginall=all
-check "loginall_all_skips_onboot" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ] && ! grep -q "node.name=$T2" "$FAKE_LOG"
+check "loginall_all_sends_one_login" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ]
+check "loginall_all_skips_onboot" not grep -q "LOGIN .*node.name=$T2 " "$FAKE_LOG"
 : >"$FAKE_LOG"
 run -m node -L onboot
-check "loginall_onboot_picks_onboot" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ] && grep -q "node.name=$T2" "$FAKE_LOG"
+check "loginall_onboot_sends_one_login" [ "$(grep -c LOGIN "$FAKE_LOG")" = 1 ]
+check "loginall_onboot_picks_onboot" grep -q "LOGIN .*node.name=$T2 " "$FAKE_LOG"
 "$ISCSIADM" -m node -o update -n node.conn[0].startup -v automatic
 "$ISCSIADM" -m node -o update -n node.startup -v manual
 run -m node -L manual

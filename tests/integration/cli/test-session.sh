@@ -247,7 +247,8 @@ expect_rc "rescan_all_exits_0" 0
 expect_out "rescan_all_lines" "Rescanning session [sid: 1, target: $T1, portal: 127.0.0.1,3260]
 Rescanning session [sid: 2, target: $T2, portal: 127.0.0.1,3260]
 Rescanning session [sid: 3, target: $T3, portal: ::1,3260]"
-check "rescan_requests_pipelined" [ "$(grep -c '^conn [0-9]* RESCAN' "$FAKE_LOG")" = 3 ] &&
+check "rescan_sends_three_requests" [ "$(grep -c '^conn [0-9]* RESCAN' "$FAKE_LOG")" = 3 ]
+check "rescan_requests_share_one_connection" \
 	[ "$(grep '^conn [0-9]* RESCAN' "$FAKE_LOG" | cut -d' ' -f2 | sort -u | wc -l)" = 1 ]
 run -m session -r 2 -R
 expect_out "rescan_one" "Rescanning session [sid: 2, target: $T2, portal: 127.0.0.1,3260]"
@@ -305,7 +306,8 @@ expect_out_line "logout_v6_portal_unbracketed" "Logout of [sid: 3, target: $T3, 
 : >"$FAKE_LOG"
 run -m node -u
 expect_rc "logout_all_matching_exits_0" 0
-check "logout_all_three_on_one_connection" [ "$(grep -c '^conn [0-9]* LOGOUT' "$FAKE_LOG")" = 3 ] &&
+check "logout_sends_three_requests" [ "$(grep -c '^conn [0-9]* LOGOUT' "$FAKE_LOG")" = 3 ]
+check "logout_requests_share_one_connection" \
 	[ "$(grep '^conn [0-9]* LOGOUT' "$FAKE_LOG" | cut -d' ' -f2 | sort -u | wc -l)" = 1 ]
 check "logout_lines_first_then_results" [ "$(sed -n 4p <<<"$OUT")" = "Logout of [sid: 1, target: $T1, portal: 127.0.0.1,3260] successful." ]
 run -m session -r 3 -u
