@@ -18,14 +18,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-tgtd_start
-rc=$?
-if [ "$rc" = 77 ]; then
-	# Never a skip: the test command installs tgt, so this is a broken setup.
-	echo "FAIL: tgtd/tgtadm or ss is not installed (run scripts/deps.sh)" >&2
-	exit 1
-fi
-[ "$rc" = 0 ] || exit 1
+tgtd_start_or_exit
 echo "tgtd pid $TGTD_PID on 127.0.0.1:$TGTD_PORT (control socket $TGTD_CPORT)"
 
 PLAIN=iqn.2024-01.org.lunlink.test:plain

@@ -8,6 +8,8 @@
 #                                  TGTD_CPORT (control socket number), TGTD_DIR
 #                                  (temp dir: socket, log, LUN files), TGTD_PID;
 #                                  returns 77 when tgtd is not installed
+#   tgtd_start_or_exit             tgtd_start, or say why and exit 1 (a missing
+#                                  tgtd is a broken setup, never a skip)
 #   tgtd_add_target TID IQN [MB]   target with a file-backed LUN 1, open to all
 #   tgtd_add_account USER PASS     create a CHAP account
 #   tgtd_bind_account TID USER [--outgoing]
@@ -80,6 +82,16 @@ tgtd_start() {
 	done
 	echo "tgtd-fixture: could not start tgtd (log: $TGTD_DIR/tgtd.log)" >&2
 	return 1
+}
+
+tgtd_start_or_exit() {
+	tgtd_start
+	case $? in
+	0) return 0 ;;
+	77) echo "FAIL: tgtd/tgtadm or ss is not installed (run scripts/deps.sh)" >&2 ;;
+	*) echo "FAIL: tgtd did not start" >&2 ;;
+	esac
+	exit 1
 }
 
 tgtd_add_target() {

@@ -11,32 +11,15 @@ set -- "$1" ""
 # shellcheck source=tests/integration/tgtd-fixture.sh
 . "$here/../tgtd-fixture.sh"
 
-ISCSID_PID=
-stop_all() {
-	trap '' INT TERM
-	[ -n "$ISCSID_PID" ] && kill "$ISCSID_PID" 2>/dev/null && wait "$ISCSID_PID" 2>/dev/null
-	tgtd_stop
-	_cleanup
-}
-trap stop_all EXIT
-
-tgtd_start
-rc=$?
-if [ "$rc" = 77 ]; then
-	# Never a skip: the test command installs tgt, so this is a broken setup.
-	echo "FAIL: tgtd/tgtadm or ss is not installed (run scripts/deps.sh)" >&2
-	exit 1
-fi
-[ "$rc" = 0 ] || exit 1
+at_exit tgtd_stop
+tgtd_start_or_exit
 P=$TGTD_PORT
 T1=iqn.2024-01.org.lunlink.test:one
 T2=iqn.2024-01.org.lunlink.test:two
 tgtd_add_target 1 $T1 || exit 1
 tgtd_add_target 2 $T2 || exit 1
 
-"$ISCSID_BIN" -f >"$TESTDIR/iscsid.log" 2>&1 &
-ISCSID_PID=$!
-for _ in $(seq 1 100); do [ -S "$ISCSID_SOCKET" ] && break; sleep 0.05; done
+iscsid_start "$ISCSID_BIN" -f
 check "iscsid_listens" [ -S "$ISCSID_SOCKET" ]
 
 run -m discovery -t sendtargets -p 127.0.0.1:$P
@@ -74,5 +57,5 @@ run -m discovery -t st -p 127.0.0.1:1
 expect_rc "refused_connection_exits_4" 4
 expect_err "refused_connection_summary" "iscsiadm: Could not perform SendTargets discovery: encountered connection failure"
 
-[ "$FAIL" = 0 ] || { echo "# iscsid log:"; sed 's/^/#   /' "$TESTDIR/iscsid.log"; }
+[ "$FAIL" = 0 ] || { echo "# iscsid log:"; sed 's/^/#   /' "$ISCSID_LOG"; }
 finish

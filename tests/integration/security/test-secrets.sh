@@ -6,44 +6,32 @@
 # tgtd proves the secrets were really used.
 #   test-secrets.sh ISCSIADM ISCSID
 set -u
-ADM=${1:?usage: test-secrets.sh iscsiadm iscsid}
-ISCSID=${2:?usage: test-secrets.sh iscsiadm iscsid}
 here=$(cd "$(dirname "$0")" && pwd)
+ISCSID=${2:?usage: test-secrets.sh iscsiadm iscsid}
+set -- "$1" ""
+# shellcheck source=tests/integration/cli/cli-lib.sh
+. "$here/../cli/cli-lib.sh"
 # shellcheck source=tests/integration/tgtd-fixture.sh
 . "$here/../tgtd-fixture.sh"
+ADM=$ISCSIADM
 
 SECRET=Sup3rSecretPw42x
 SECRET_IN=An0therSecretPw9
 USER=alice
 IQN=iqn.2026-11.org.lunlink.test:secret
-work=$(mktemp -d /tmp/lunlink-secrets.XXXXXX)
-export ISCSI_CONFIG_DIR=$work/etc ISCSID_SOCKET=$work/iscsid.sock
-mkdir -p "$ISCSI_CONFIG_DIR"
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 no_secret_in() { ! grep -q -e "$SECRET" -e "$SECRET_IN" "$@"; }
 
-ISCSID_PID=
-cleanup() {
-	[ -n "$ISCSID_PID" ] && kill "$ISCSID_PID" 2>/dev/null && wait "$ISCSID_PID" 2>/dev/null
-	tgtd_stop
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-tgtd_start || { echo "Bail out! tgtd could not start (run scripts/deps.sh)"; exit 1; }
+at_exit tgtd_stop
+tgtd_start_or_exit
 tgtd_add_target 1 "$IQN" 8 || exit 1
 tgtd_add_account "$USER" "$SECRET" || exit 1
 tgtd_bind_account "" "$USER" || exit 1
 P=127.0.0.1:$TGTD_PORT
 
-setsid "$ISCSID" -f -d 8 >"$work/iscsid.log" 2>&1 &
-ISCSID_PID=$!
-for _ in $(seq 100); do [ -S "$ISCSID_SOCKET" ] && break; sleep 0.05; done
+iscsid_start "$ISCSID" -f -d 8
+check "iscsid listens" [ -S "$ISCSID_SOCKET" ]
 
-out=$work/out
+out=$TESTDIR/out
 {
 	"$ADM" -m discoverydb -t st -p "$P" -o new
 	"$ADM" -m discoverydb -t st -p "$P" -o update -n discovery.sendtargets.auth.authmethod -v CHAP
@@ -75,13 +63,13 @@ check "discovery with a wrong secret fails with 24 (iscsid saw a secret)" [ "$rc
 check "record dumps mask the secrets (no secret in any output)" no_secret_in "$out"
 check "record dumps show ******** for set passwords" \
 	grep -q '^node.session.auth.password = \*\*\*\*\*\*\*\*$' "$out"
-"$ADM" -m node -T "$IQN" -p "$P" -o show -S >"$work/shown" 2>&1
+"$ADM" -m node -T "$IQN" -p "$P" -o show -S >"$TESTDIR/shown" 2>&1
 check "-S shows the secret on request (so the masking above was not an accident)" \
-	grep -q "node.session.auth.password = $SECRET" "$work/shown"
+	grep -q "node.session.auth.password = $SECRET" "$TESTDIR/shown"
 sleep 0.2
-check "iscsid's log at debug level 8 holds no secret" no_secret_in "$work/iscsid.log"
+check "iscsid's log at debug level 8 holds no secret" no_secret_in "$ISCSID_LOG"
 check "iscsid's log is not empty (the check above is meaningful)" \
-	grep -q "discovery" "$work/iscsid.log"
+	grep -q "discovery" "$ISCSID_LOG"
 check "iscsid's command line holds no secret" no_secret_in "/proc/$ISCSID_PID/cmdline"
 
 bad=$(find "$ISCSI_CONFIG_DIR/nodes" "$ISCSI_CONFIG_DIR/send_targets" -type f ! -perm 600)
@@ -91,9 +79,7 @@ check "every record directory is 0700" [ -z "$baddir" ]
 check "the node record file holds the secret (so the 0600 check matters)" \
 	grep -rq "$SECRET" "$ISCSI_CONFIG_DIR/nodes"
 
-echo "1..$n"
-if [ "$failed" != 0 ]; then
+if [ "$FAIL" != 0 ]; then
 	echo "# iscsiadm output:"; sed 's/^/#   /' "$out" | tail -40
-	exit 1
 fi
-exit 0
+finish
