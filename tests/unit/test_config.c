@@ -13,63 +13,11 @@
 
 #include "db/config.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
-static char tmp[PATH_MAX], root[PATH_MAX + 8];
-
-struct diags {
-	unsigned errors, notices;
-	unsigned lines[32];
-	char all[8192];
-};
-
-static void collect(void *ud, enum rec_diag_level lvl, const char *file,
-		    unsigned line, const char *msg)
+static struct cfg *load_text(const char *text, struct tu_diags *d)
 {
-	struct diags *d = ud;
-	size_t off = strlen(d->all);
-
-	if (lvl == REC_DIAG_ERROR) {
-		if (d->errors < 32)
-			d->lines[d->errors] = line;
-		d->errors++;
-	} else {
-		d->notices++;
-	}
-	snprintf(d->all + off, sizeof(d->all) - off, "%s:%u: %s\n", file, line, msg);
-}
-
-static void setup(void)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/lunlink-cfg-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	snprintf(root, sizeof(root), "%s/root", tmp);
-	ck_assert_int_eq(mkdir(root, 0755), 0);
-	setenv("ISCSI_CONFIG_DIR", root, 1);
-}
-
-static void teardown(void)
-{
-	char cmd[PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void put_root_file(const char *name, const char *text)
-{
-	char p[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, name);
-	f = fopen(p, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static struct cfg *load_text(const char *text, struct diags *d)
-{
-	struct rec_diag diag = { collect, d };
+	struct rec_diag diag = { tu_diags_collect, d };
 	struct cfg *c = NULL;
 
 	ck_assert_int_eq(cfg_load_text(text, strlen(text), "/etc/iscsi/iscsid.conf",
@@ -79,7 +27,7 @@ static struct cfg *load_text(const char *text, struct diags *d)
 
 START_TEST(test_root_comes_from_iscsi_config_dir_else_build_default)
 {
-	ck_assert_str_eq(cfg_root(), root);
+	ck_assert_str_eq(cfg_root(), tu_root);
 	setenv("ISCSI_CONFIG_DIR", "", 1);
 	ck_assert_str_eq(cfg_root(), DEFAULT_CONFIG_DIR);
 	unsetenv("ISCSI_CONFIG_DIR");
@@ -115,8 +63,8 @@ static int open_shipped_conf(char *path, size_t cap)
 
 START_TEST(test_shipped_iscsid_conf_parses_cleanly_with_documented_values)
 {
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	char etc[PATH_MAX];
 	int fd = open_shipped_conf(etc, sizeof(etc));
 	struct cfg *c = NULL;
@@ -154,7 +102,7 @@ START_TEST(test_templates_fill_new_node_and_discovery_records)
 		"discovery.sendtargets.auth.username = disco\n"
 		"node.name = iqn.should.not:apply\n"
 		"node.conn[0].port = 9999\n";
-	struct diags d = { 0 };
+	struct tu_diags d = { 0 };
 	struct cfg *c = load_text(text, &d);
 	struct rec *n = cfg_rec_new(c, REC_NODE), *s = cfg_rec_new(c, REC_DISC_ST);
 	struct rec *old = rec_new(REC_NODE);
@@ -188,7 +136,7 @@ START_TEST(test_bad_lines_are_reported_with_file_and_line_and_skipped)
 		"node.conn[0].timeo.login_timeout = 20\n"        /* 5 ok */
 		"node.session.queue_depth = 1e3\n"               /* 6 bad int */
 		"iscsid.safe_logout = yes\n";                    /* 7 ok */
-	struct diags d = { 0 };
+	struct tu_diags d = { 0 };
 	struct cfg *c = load_text(text, &d);
 	struct rec *n = cfg_rec_new(c, REC_NODE);
 
@@ -213,7 +161,7 @@ START_TEST(test_unknown_keys_are_noticed_and_kept_and_last_value_wins)
 		"some.future.key = 42\n"
 		"node.session.nr_sessions = 2\n"
 		"node.session.nr_sessions = 3\n";
-	struct diags d = { 0 };
+	struct tu_diags d = { 0 };
 	struct cfg *c = load_text(text, &d);
 	struct rec *n = cfg_rec_new(c, REC_NODE);
 
@@ -230,7 +178,7 @@ START_TEST(test_conf_file_in_root_is_read)
 {
 	struct cfg *c = NULL;
 
-	put_root_file("iscsid.conf", "iscsid.ipc_auth_uid = No\n");
+	tu_write_str("iscsid.conf", "iscsid.ipc_auth_uid = No\n");
 	ck_assert_int_eq(cfg_load(NULL, &c, NULL, NULL), 0);
 	ck_assert(!cfg_get_bool(c, "iscsid.ipc_auth_uid", true));
 	cfg_free(c);
@@ -241,7 +189,7 @@ START_TEST(test_initiatorname_file_is_parsed)
 {
 	struct cfg_iname in;
 
-	put_root_file("initiatorname.iscsi",
+	tu_write_str("initiatorname.iscsi",
 		      "## DO NOT EDIT OR REMOVE THIS FILE!\n"
 		      "# InitiatorName=iqn.commented:out\n"
 		      "InitiatorName=iqn.1993-08.org.debian:01:81cc55237ed9\n"
@@ -259,9 +207,9 @@ START_TEST(test_initiatorname_missing_or_invalid_is_reported)
 
 	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(e.msg, "initiatorname.iscsi"));
-	put_root_file("initiatorname.iscsi", "# only a comment\n");
+	tu_write_str("initiatorname.iscsi", "# only a comment\n");
 	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -EINVAL);
-	put_root_file("initiatorname.iscsi", "InitiatorName=\n");
+	tu_write_str("initiatorname.iscsi", "InitiatorName=\n");
 	ck_assert_int_eq(cfg_iname_read(NULL, &in, &e), -EINVAL);
 	/* ensure must not overwrite a file it cannot understand */
 	ck_assert_int_eq(cfg_iname_ensure(NULL, &in, &e), -EINVAL);
@@ -288,7 +236,7 @@ START_TEST(test_initiatorname_is_generated_once_when_missing)
 
 	ck_assert_int_eq(cfg_iname_ensure(NULL, &a, NULL), 0);
 	ck_assert_msg(is_generated_name(a.name), "%s", a.name);
-	snprintf(p, sizeof(p), "%s/initiatorname.iscsi", root);
+	snprintf(p, sizeof(p), "%s/initiatorname.iscsi", tu_root);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0644);
 	f = fopen(p, "r");
@@ -360,7 +308,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_config_dir_new, tu_scratch_remove);
 	tcase_add_test(tc, test_root_comes_from_iscsi_config_dir_else_build_default);
 	tcase_add_test(tc, test_missing_conf_gives_daemon_defaults);
 	tcase_add_test(tc, test_shipped_iscsid_conf_parses_cleanly_with_documented_values);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "udev/iscsi_id.h"
+#include "testutil.h"
 
 #define LUNDIR "/devices/platform/host5/session3/target5:0:0/5:0:0:1"
 #define DISK LUNDIR "/block/sdc"
@@ -17,57 +18,22 @@
 #define SESSION_DIR "class/iscsi_session/session3"
 #define CONN_DIR "class/iscsi_connection/connection3:0"
 
-static char root[256];
-
-static void mkdirs(const char *path)
-{
-	char cmd[1400];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, path);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void put(const char *path, const char *value)
-{
-	char full[1024];
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	f = fopen(full, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "%s\n", value);
-	fclose(f);
-}
-
 /* Session 3 on host 5; LUN 1 is disk sdc with partition sdc1.  The login
  * went to 127.0.0.1:3260 and the target redirected it to 127.0.0.2:3261. */
 static void build_tree(void)
 {
-	char link[1024];
-
-	strcpy(root, "/tmp/lunlink-iscsi-id-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	mkdirs(PART);
-	mkdirs("devices/platform/host5/session3/iscsi_session/session3");
-	mkdirs("class/iscsi_session");
-	mkdirs(CONN_DIR);
-	snprintf(link, sizeof(link), "%s/%s", root, SESSION_DIR);
-	ck_assert_int_eq(symlink("../../devices/platform/host5/session3/iscsi_session/session3",
-				 link), 0);
-	put(SESSION_DIR "/targetname", TARGET);
-	put(CONN_DIR "/persistent_address", "127.0.0.1");
-	put(CONN_DIR "/persistent_port", "3260");
-	put(CONN_DIR "/address", "127.0.0.2");
-	put(CONN_DIR "/port", "3261");
-	put(PART "/partition", "1");
-}
-
-static void remove_tree(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_scratch_new();
+	tu_mkdirs(PART);
+	tu_mkdirs("devices/platform/host5/session3/iscsi_session/session3");
+	tu_mkdirs("class/iscsi_session");
+	tu_mkdirs(CONN_DIR);
+	tu_link("../../devices/platform/host5/session3/iscsi_session/session3", SESSION_DIR);
+	tu_put(SESSION_DIR "/targetname", TARGET);
+	tu_put(CONN_DIR "/persistent_address", "127.0.0.1");
+	tu_put(CONN_DIR "/persistent_port", "3260");
+	tu_put(CONN_DIR "/address", "127.0.0.2");
+	tu_put(CONN_DIR "/port", "3261");
+	tu_put(PART "/partition", "1");
 }
 
 START_TEST(test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal)
@@ -75,12 +41,12 @@ START_TEST(test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal)
 	struct iscsi_id id;
 
 	build_tree();
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_uint_eq(id.sid, 3);
 	ck_assert_uint_eq(id.lun, 1);
 	ck_assert_str_eq(id.target, TARGET);
 	ck_assert_str_eq(id.portal, "127.0.0.1:3260");  /* not the redirected one */
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -89,11 +55,11 @@ START_TEST(test_iscsi_id_partition_maps_to_its_disks_lun)
 	struct iscsi_id id;
 
 	build_tree();
-	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, PART, &id), 0);
 	ck_assert_uint_eq(id.sid, 3);
 	ck_assert_uint_eq(id.lun, 1);
 	ck_assert_str_eq(id.target, TARGET);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -102,9 +68,9 @@ START_TEST(test_iscsi_id_accepts_full_sys_path)
 	struct iscsi_id id;
 
 	build_tree();
-	ck_assert_int_eq(iscsi_id_lookup(root, "/sys" DISK, &id), 0);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, "/sys" DISK, &id), 0);
 	ck_assert_uint_eq(id.lun, 1);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -113,11 +79,11 @@ START_TEST(test_iscsi_id_ipv6_portal_is_bracketed)
 	struct iscsi_id id;
 
 	build_tree();
-	put(CONN_DIR "/persistent_address", "fe80::1");
-	put(CONN_DIR "/persistent_port", "3261");
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	tu_put(CONN_DIR "/persistent_address", "fe80::1");
+	tu_put(CONN_DIR "/persistent_port", "3261");
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_str_eq(id.portal, "[fe80::1]:3261");
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -126,11 +92,11 @@ START_TEST(test_iscsi_id_large_lun_number_is_kept)
 	struct iscsi_id id;
 
 	build_tree();
-	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:16384/block/sdd");
-	ck_assert_int_eq(iscsi_id_lookup(root,
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:16384/block/sdd");
+	ck_assert_int_eq(iscsi_id_lookup(tu_root,
 		"/devices/platform/host5/session3/target5:0:0/5:0:0:16384/block/sdd", &id), 0);
 	ck_assert_uint_eq(id.lun, 16384);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -149,14 +115,14 @@ START_TEST(test_iscsi_id_target_name_with_slash_or_dotdot_gets_no_target)
 
 	build_tree();
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		put(SESSION_DIR "/targetname", bad[i]);
-		ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+		tu_put(SESSION_DIR "/targetname", bad[i]);
+		ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 		ck_assert_msg(id.target[0] == '\0', "accepted target name #%zu", i);
 		/* The rest of the identity is still there. */
 		ck_assert_uint_eq(id.sid, 3);
 		ck_assert_uint_eq(id.lun, 1);
 	}
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -170,17 +136,17 @@ START_TEST(test_iscsi_id_overlong_target_name_is_refused_not_truncated)
 	strcpy(name, "iqn.2003-01.org.x:");
 	memset(name + strlen(name), 'a', 300);
 	name[18 + 300] = '\0';
-	put(SESSION_DIR "/targetname", name);
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	tu_put(SESSION_DIR "/targetname", name);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_str_eq(id.target, "");
 
 	/* The longest valid name, 223 bytes, is still accepted. */
 	name[223] = '\0';
 	ck_assert_uint_eq(strlen(name), 223);
-	put(SESSION_DIR "/targetname", name);
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	tu_put(SESSION_DIR "/targetname", name);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_str_eq(id.target, name);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -191,18 +157,18 @@ START_TEST(test_iscsi_id_bad_portal_values_are_left_out)
 
 	build_tree();
 	for (size_t i = 0; i < sizeof(bad_addr) / sizeof(bad_addr[0]); i++) {
-		put(CONN_DIR "/persistent_address", bad_addr[i]);
-		ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+		tu_put(CONN_DIR "/persistent_address", bad_addr[i]);
+		ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 		ck_assert_msg(id.portal[0] == '\0', "accepted address #%zu", i);
 	}
-	put(CONN_DIR "/persistent_address", "127.0.0.1");
-	put(CONN_DIR "/persistent_port", "70000");
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	tu_put(CONN_DIR "/persistent_address", "127.0.0.1");
+	tu_put(CONN_DIR "/persistent_port", "70000");
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_str_eq(id.portal, "");
-	put(CONN_DIR "/persistent_port", "3260,1");
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), 0);
+	tu_put(CONN_DIR "/persistent_port", "3260,1");
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), 0);
 	ck_assert_str_eq(id.portal, "");
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -226,9 +192,9 @@ START_TEST(test_iscsi_id_non_iscsi_devices_are_enodev)
 
 	build_tree();
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		ck_assert_msg(iscsi_id_lookup(root, paths[i], &id) == -ENODEV,
+		ck_assert_msg(iscsi_id_lookup(tu_root, paths[i], &id) == -ENODEV,
 			      "path #%zu was not refused", i);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -237,14 +203,14 @@ START_TEST(test_iscsi_id_malformed_paths_are_einval)
 	struct iscsi_id id;
 
 	build_tree();
-	ck_assert_int_eq(iscsi_id_lookup(root, "devices/platform/host5/session3", &id), -EINVAL);
-	ck_assert_int_eq(iscsi_id_lookup(root, "", &id), -EINVAL);
-	ck_assert_int_eq(iscsi_id_lookup(root, NULL, &id), -EINVAL);
-	ck_assert_int_eq(iscsi_id_lookup(root, LUNDIR "/../5:0:0:1/block/sdc", &id), -EINVAL);
-	ck_assert_int_eq(iscsi_id_lookup(root,
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, "devices/platform/host5/session3", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, "", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, NULL, &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, LUNDIR "/../5:0:0:1/block/sdc", &id), -EINVAL);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root,
 		"/devices/platform/host5/session99999999999/target5:0:0/5:0:0:1/block/sdc", &id),
 		-ENODEV);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -254,10 +220,10 @@ START_TEST(test_iscsi_id_vanished_session_is_enoent)
 	char link[1024];
 
 	build_tree();
-	snprintf(link, sizeof(link), "%s/%s", root, SESSION_DIR);
+	snprintf(link, sizeof(link), "%s/%s", tu_root, SESSION_DIR);
 	ck_assert_int_eq(unlink(link), 0);
-	ck_assert_int_eq(iscsi_id_lookup(root, DISK, &id), -ENOENT);
-	remove_tree();
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, DISK, &id), -ENOENT);
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -279,7 +245,7 @@ START_TEST(test_iscsi_id_prints_udev_import_lines_and_omits_empty_values)
 	char *out;
 
 	build_tree();
-	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, PART, &id), 0);
 	out = print_to_string(&id);
 	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\n"
 			      "ID_ISCSI_LUN=1\n"
@@ -287,13 +253,13 @@ START_TEST(test_iscsi_id_prints_udev_import_lines_and_omits_empty_values)
 			      "ID_ISCSI_PORTAL=127.0.0.1:3260\n");
 	free(out);
 
-	put(SESSION_DIR "/targetname", "iqn.2003-01.org.x:t1\nID_ISCSI_LUN=99");
-	put(CONN_DIR "/persistent_port", "");
-	ck_assert_int_eq(iscsi_id_lookup(root, PART, &id), 0);
+	tu_put(SESSION_DIR "/targetname", "iqn.2003-01.org.x:t1\nID_ISCSI_LUN=99");
+	tu_put(CONN_DIR "/persistent_port", "");
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, PART, &id), 0);
 	out = print_to_string(&id);
 	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\nID_ISCSI_LUN=1\n");
 	free(out);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 

@@ -12,56 +12,25 @@
 
 #include "db/nodedb.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 #define IQN1 "iqn.2016-01.com.example:tg1"
 #define IQN2 "iqn.2016-01.com.example:tg2"
 
-/* Each test gets TMP/root as ISCSI_CONFIG_DIR; TMP itself must stay
+static struct tu_diags dg;
+
+/* Each test gets tu_tmp/root as ISCSI_CONFIG_DIR; tu_tmp itself must stay
  * holding only "root" (and what the test puts there on purpose). */
-static char tmp[PATH_MAX], root[PATH_MAX + 8];
-
-struct diags {
-	unsigned errors, notices;
-	char all[16384];
-};
-
-static struct diags dg;
-
-static void collect(void *ud, enum rec_diag_level lvl, const char *file,
-		    unsigned line, const char *msg)
-{
-	struct diags *d = ud;
-	size_t off = strlen(d->all);
-
-	if (lvl == REC_DIAG_ERROR)
-		d->errors++;
-	else
-		d->notices++;
-	snprintf(d->all + off, sizeof(d->all) - off, "%s:%u: %s\n", file, line, msg);
-}
-
 static void setup(void)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/lunlink-ndb-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
-	snprintf(root, sizeof(root), "%s/root", tmp);
-	ck_assert_int_eq(mkdir(root, 0755), 0);
-	setenv("ISCSI_CONFIG_DIR", root, 1);
+	tu_config_dir_new();
 	memset(&dg, 0, sizeof(dg));
-}
-
-static void teardown(void)
-{
-	char cmd[PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
-	ck_assert_int_eq(system(cmd), 0);
 }
 
 static struct ndb *open_db(void)
 {
 	struct ndb *db = NULL;
-	struct rec_diag diag = { collect, &dg };
+	struct rec_diag diag = { tu_diags_collect, &dg };
 
 	ck_assert_int_eq(ndb_open(NULL, &db, NULL), 0);
 	ndb_set_diag(db, &diag);
@@ -107,29 +76,17 @@ static int path_mode(const char *rel, bool follow)
 	char p[PATH_MAX * 2];
 	struct stat st;
 
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	snprintf(p, sizeof(p), "%s/%s", tu_root, rel);
 	if ((follow ? stat(p, &st) : lstat(p, &st)) < 0)
 		return -1;
 	return (int)st.st_mode;
-}
-
-static void put_file(const char *rel, const char *text, size_t len)
-{
-	char p[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	f = fopen(p, "w");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
-	fclose(f);
 }
 
 static void mkdir_rel(const char *rel)
 {
 	char p[PATH_MAX * 2];
 
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	snprintf(p, sizeof(p), "%s/%s", tu_root, rel);
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 }
 
@@ -183,10 +140,10 @@ static unsigned count_matching(struct ndb *db, struct ndb_filter f)
 START_TEST(test_open_without_root_uses_iscsi_config_dir)
 {
 	struct ndb *db = open_db();
-	char *real = realpath(root, NULL);
+	char *real = realpath(tu_root, NULL);
 
 	ck_assert_str_eq(ndb_root(db), real);
-	ck_assert_str_eq(ndb_default_root(), root);
+	ck_assert_str_eq(ndb_default_root(), tu_root);
 	free(real);
 	ndb_close(db);
 }
@@ -228,10 +185,10 @@ START_TEST(test_update_rewrites_atomically_without_leftovers)
 		ck_assert_int_eq(ndb_node_write(db, r, NULL), 0);
 		rec_free(r);
 	}
-	snprintf(p, sizeof(p), "%s/nodes/%s/10.0.0.1,3260,1", root, IQN1);
+	snprintf(p, sizeof(p), "%s/nodes/%s/10.0.0.1,3260,1", tu_root, IQN1);
 	list_dir(p, names, sizeof(names));
 	ck_assert_str_eq(names, "default");
-	list_dir(root, names, sizeof(names));
+	list_dir(tu_root, names, sizeof(names));
 	ck_assert_str_eq(names, ".lock nodes static");
 	{
 		struct rec *r = NULL;
@@ -315,7 +272,7 @@ START_TEST(test_static_record_gets_link_and_delete_cleans_up)
 	write_node(db, IQN1, "10.0.0.1", 3260, 1, "default");
 	ck_assert_int_eq(path_mode("static/" IQN1 ",10.0.0.1,3260,1,default", false) & S_IFMT,
 			 S_IFLNK);
-	snprintf(link, sizeof(link), "%s/static/%s,10.0.0.1,3260,1,default", root, IQN1);
+	snprintf(link, sizeof(link), "%s/static/%s,10.0.0.1,3260,1,default", tu_root, IQN1);
 	n = readlink(link, target, sizeof(target) - 1);
 	ck_assert_int_gt(n, 0);
 	target[n] = '\0';
@@ -323,7 +280,7 @@ START_TEST(test_static_record_gets_link_and_delete_cleans_up)
 	ck_assert_int_eq(ndb_node_delete(db, &id, NULL), 0);
 	ck_assert_int_eq(path_mode("static/" IQN1 ",10.0.0.1,3260,1,default", false), -1);
 	ck_assert_int_eq(path_mode("nodes/" IQN1, false), -1);
-	snprintf(link, sizeof(link), "%s/nodes", root);
+	snprintf(link, sizeof(link), "%s/nodes", tu_root);
 	list_dir(link, names, sizeof(names));
 	ck_assert_str_eq(names, "");
 	ck_assert(!ndb_node_exists(db, &id));
@@ -339,7 +296,7 @@ START_TEST(test_unknown_tpgt_makes_no_link)
 	write_node(db, IQN1, "10.0.0.1", 3260, -1, "default");
 	ck_assert_int_eq(path_mode("nodes/" IQN1 "/10.0.0.1,3260,-1/default", false),
 			 S_IFREG | 0600);
-	snprintf(p, sizeof(p), "%s/static", root);
+	snprintf(p, sizeof(p), "%s/static", tu_root);
 	list_dir(p, names, sizeof(names));
 	ck_assert_str_eq(names, "");
 	ndb_close(db);
@@ -396,7 +353,7 @@ START_TEST(test_discovered_nodes_are_linked_and_deleted_with_discovery_record)
 	write_discovered_node(db, IQN1, "10.0.0.1", "10.0.0.1", 3260);
 	write_discovered_node(db, IQN2, "10.0.0.1", "10.0.0.1", 3260);
 	write_node(db, IQN1, "10.0.0.5", 3260, 1, "default");  /* static, unrelated */
-	snprintf(p, sizeof(p), "%s/send_targets/10.0.0.1,3260", root);
+	snprintf(p, sizeof(p), "%s/send_targets/10.0.0.1,3260", tu_root);
 	list_dir(p, names, sizeof(names));
 	ck_assert_str_eq(names, IQN1 ",10.0.0.1,3260,1,default " IQN2
 			 ",10.0.0.1,3260,1,default st_config");
@@ -422,7 +379,7 @@ START_TEST(test_node_delete_removes_its_discovery_link_only)
 	write_discovered_node(db, IQN1, "10.0.0.1", "10.0.0.1", 3260);
 	write_discovered_node(db, IQN2, "10.0.0.1", "10.0.0.1", 3260);
 	ck_assert_int_eq(ndb_node_delete(db, &id, NULL), 0);
-	snprintf(p, sizeof(p), "%s/send_targets/10.0.0.1,3260", root);
+	snprintf(p, sizeof(p), "%s/send_targets/10.0.0.1,3260", tu_root);
 	list_dir(p, names, sizeof(names));
 	ck_assert_str_eq(names, IQN2 ",10.0.0.1,3260,1,default st_config");
 	rec_free(d);
@@ -478,7 +435,7 @@ START_TEST(test_legacy_portal_file_reads_as_default_iface_and_converts_on_write)
 
 	mkdir_rel("nodes");
 	mkdir_rel("nodes/" IQN1);
-	put_file("nodes/" IQN1 "/10.0.0.1,3260,1", text, strlen(text));
+	tu_write("nodes/" IQN1 "/10.0.0.1,3260,1", text, strlen(text));
 	ck_assert_int_eq(ndb_node_foreach(db, NULL, remember, &s, NULL, NULL), 0);
 	ck_assert_uint_eq(s.n, 1);
 	ck_assert_str_eq(s.ids[0], IQN1 " 10.0.0.1,3260,1 default");
@@ -505,7 +462,7 @@ START_TEST(test_legacy_portal_file_can_be_deleted)
 
 	mkdir_rel("nodes");
 	mkdir_rel("nodes/" IQN1);
-	put_file("nodes/" IQN1 "/10.0.0.1,3260,1", text, strlen(text));
+	tu_write("nodes/" IQN1 "/10.0.0.1,3260,1", text, strlen(text));
 	ck_assert_int_eq(ndb_node_delete(db, &id, NULL), 0);
 	ck_assert_int_eq(path_mode("nodes/" IQN1, false), -1);
 	ndb_close(db);
@@ -516,7 +473,7 @@ static void assert_only_root_in_tmp(void)
 {
 	char names[512];
 
-	list_dir(tmp, names, sizeof(names));
+	list_dir(tu_tmp, names, sizeof(names));
 	ck_assert_str_eq(names, "root");
 }
 
@@ -575,7 +532,7 @@ START_TEST(test_hostile_names_are_refused_and_nothing_escapes_the_root)
 	ck_assert_int_eq(ndb_check_target("x\ny", &e), -EINVAL);
 	ck_assert_ptr_null(strchr(e.msg, '\n'));
 	assert_only_root_in_tmp();
-	list_dir(root, names, sizeof(names));
+	list_dir(tu_root, names, sizeof(names));
 	ck_assert_ptr_null(strstr(names, "nodes"));
 	ndb_close(db);
 }
@@ -588,7 +545,7 @@ START_TEST(test_symlinked_target_dir_is_neither_read_nor_written)
 	char outside[PATH_MAX + 16], link[PATH_MAX * 2], names[512];
 	struct rec *r = mk_node(IQN1, "10.0.0.1", 3260, 1, "default");
 
-	snprintf(outside, sizeof(outside), "%s/outside", tmp);
+	snprintf(outside, sizeof(outside), "%s/outside", tu_tmp);
 	ck_assert_int_eq(mkdir(outside, 0700), 0);
 	mkdir_rel("nodes");
 	/* a planted record outside the root, reachable only via a symlink */
@@ -601,7 +558,7 @@ START_TEST(test_symlinked_target_dir_is_neither_read_nor_written)
 		fputs(text, f);
 		fclose(f);
 	}
-	snprintf(link, sizeof(link), "%s/nodes/%s", root, IQN1);
+	snprintf(link, sizeof(link), "%s/nodes/%s", tu_root, IQN1);
 	ck_assert_int_eq(symlink(outside, link), 0);
 	ck_assert_uint_eq(count_matching(db, NDB_FILTER_ANY), 0);
 	ck_assert_int_lt(ndb_node_write(db, r, NULL), 0);
@@ -621,7 +578,7 @@ START_TEST(test_symlinked_record_file_is_not_followed_or_replaced)
 	struct rec *r = NULL, *w = mk_node(IQN1, "10.0.0.1", 3260, 1, "default");
 	struct stat st;
 
-	snprintf(outside, sizeof(outside), "%s/secret", tmp);
+	snprintf(outside, sizeof(outside), "%s/secret", tu_tmp);
 	{
 		FILE *f = fopen(outside, "w");
 
@@ -631,7 +588,7 @@ START_TEST(test_symlinked_record_file_is_not_followed_or_replaced)
 	mkdir_rel("nodes");
 	mkdir_rel("nodes/" IQN1);
 	mkdir_rel("nodes/" IQN1 "/10.0.0.1,3260,1");
-	snprintf(link, sizeof(link), "%s/nodes/%s/10.0.0.1,3260,1/default", root, IQN1);
+	snprintf(link, sizeof(link), "%s/nodes/%s/10.0.0.1,3260,1/default", tu_root, IQN1);
 	ck_assert_int_eq(symlink(outside, link), 0);
 	ck_assert_int_lt(ndb_node_read(db, &id, &r, NULL), 0);
 	ck_assert_uint_eq(count_matching(db, NDB_FILTER_ANY), 0);
@@ -657,9 +614,9 @@ START_TEST(test_corrupt_records_are_reported_and_others_still_load)
 	write_node(db, IQN1, "10.0.0.2", 3260, 1, "default");
 	write_node(db, IQN1, "10.0.0.3", 3260, 1, "default");
 	write_node(db, IQN1, "10.0.0.4", 3260, 1, "default");
-	put_file("nodes/" IQN1 "/10.0.0.2,3260,1/default", garbage, sizeof(garbage) - 1);
-	put_file("nodes/" IQN1 "/10.0.0.3,3260,1/default", truncated, sizeof(truncated) - 1);
-	put_file("nodes/" IQN1 "/10.0.0.4,3260,1/default", noeq, strlen(noeq));
+	tu_write("nodes/" IQN1 "/10.0.0.2,3260,1/default", garbage, sizeof(garbage) - 1);
+	tu_write("nodes/" IQN1 "/10.0.0.3,3260,1/default", truncated, sizeof(truncated) - 1);
+	tu_write("nodes/" IQN1 "/10.0.0.4,3260,1/default", noeq, strlen(noeq));
 	ck_assert_int_eq(ndb_node_foreach(db, NULL, remember, &s, NULL, NULL), 0);
 	ck_assert_uint_eq(s.n, 4);
 	snprintf(big, sizeof(big), "%s/nodes/%s/10.0.0.2,3260,1/default:1: contains a NUL byte",
@@ -694,8 +651,8 @@ START_TEST(test_oversized_record_and_stray_entries_are_skipped)
 	memset(huge, '#', n);
 	write_node(db, IQN1, "10.0.0.1", 3260, 1, "default");
 	write_node(db, IQN1, "10.0.0.2", 3260, 1, "default");
-	put_file("nodes/" IQN1 "/10.0.0.2,3260,1/default", huge, n);
-	put_file("nodes/" IQN1 "/not-a-portal", "x", 1);
+	tu_write("nodes/" IQN1 "/10.0.0.2,3260,1/default", huge, n);
+	tu_write("nodes/" IQN1 "/not-a-portal", "x", 1);
 	mkdir_rel("nodes/" IQN1 "/10.0.0.1,3260,1/subdir");
 	ck_assert_uint_eq(count_matching(db, NDB_FILTER_ANY), 1);
 	ck_assert_uint_ge(dg.notices, 3);
@@ -866,7 +823,7 @@ START_TEST(test_missing_root_reads_as_empty_and_is_not_created)
 	char gone[PATH_MAX + 16];
 	struct ndb *db = NULL;
 
-	snprintf(gone, sizeof(gone), "%s/gone", tmp);
+	snprintf(gone, sizeof(gone), "%s/gone", tu_tmp);
 	ck_assert_int_eq(ndb_open(gone, &db, NULL), 0);
 	ck_assert_uint_eq(count_matching(db, NDB_FILTER_ANY), 0);
 	ck_assert_int_eq(ndb_disc_foreach(db, count_disc, &(struct seen){ 0 }, NULL), 0);
@@ -902,7 +859,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, tu_scratch_remove);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_open_without_root_uses_iscsi_config_dir);
 	tcase_add_test(tc, test_node_written_in_open_iscsi_layout_with_private_modes);

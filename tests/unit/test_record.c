@@ -7,34 +7,7 @@
 
 #include "db/record.h"
 #include "libiscsi-core/util.h"
-
-/* ---- a diag sink that remembers what it was told ---- */
-
-struct diags {
-	unsigned errors, notices;
-	unsigned lines[64];
-	char last_file[256];
-	char last_msg[512];
-	char all[8192];
-};
-
-static void collect(void *ud, enum rec_diag_level lvl, const char *file,
-		    unsigned line, const char *msg)
-{
-	struct diags *d = ud;
-	size_t off = strlen(d->all);
-
-	if (lvl == REC_DIAG_ERROR) {
-		if (d->errors < 64)
-			d->lines[d->errors] = line;
-		d->errors++;
-	} else {
-		d->notices++;
-	}
-	snprintf(d->last_file, sizeof(d->last_file), "%s", file);
-	snprintf(d->last_msg, sizeof(d->last_msg), "%s", msg);
-	snprintf(d->all + off, sizeof(d->all) - off, "%s:%u: %s\n", file, line, msg);
-}
+#include "testutil.h"
 
 static struct rec *node_rec(void)
 {
@@ -133,8 +106,8 @@ START_TEST(test_every_key_round_trips_through_the_file_format)
 	for (int kind = 0; kind < REC_KIND_MAX_; kind++) {
 		struct rec *a = rec_new(kind), *b = rec_new(kind);
 		char val[64], *text;
-		struct diags d = { 0 };
-		struct rec_diag diag = { collect, &d };
+		struct tu_diags d = { 0 };
+		struct rec_diag diag = { tu_diags_collect, &d };
 
 		for (size_t i = 0; i < rec_key_count(kind); i++) {
 			const struct rec_key *k = rec_key_at(kind, i);
@@ -407,8 +380,8 @@ START_TEST(test_parse_keeps_unknown_keys_and_writes_them_back)
 		"node.future_key = some value\n"
 		"# END RECORD\n";
 	struct rec *r = rec_new(REC_NODE), *b = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	const char *v = NULL;
 	char *out;
 
@@ -443,8 +416,8 @@ START_TEST(test_parse_reports_file_and_line_and_goes_on)
 		"= novalue\n"                             /* 9 bad */
 		"node.conn[0].startup = automatic";       /* 10 ok, no newline */
 	struct rec *r = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 
 	ck_assert_int_eq(rec_parse(r, text, sizeof(text) - 1, "/x/rec", &diag), 4);
 	ck_assert_uint_eq(d.errors, 4);
@@ -469,8 +442,8 @@ START_TEST(test_parse_refuses_overlong_lines_keys_and_values)
 {
 	char *text = malloc(4096);
 	struct rec *r = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	size_t off = 0;
 
 	off += (size_t)sprintf(text + off, "%0200d = 1\n", 7);                 /* key too long */
@@ -494,8 +467,8 @@ START_TEST(test_parse_survives_binary_garbage_and_caps_reports)
 	size_t n = 256 * 1024;
 	unsigned char *junk = malloc(n);
 	struct rec *r = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	unsigned seed = 12345;
 	int bad;
 
@@ -517,8 +490,8 @@ START_TEST(test_parse_caps_keys_per_record)
 {
 	char *text = malloc(64 * 400);
 	struct rec *r = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	size_t off = 0, known = rec_key_count(REC_NODE);
 
 	for (int i = 0; i < 400; i++)
@@ -535,8 +508,8 @@ START_TEST(test_hidden_length_keys_are_read_silently_and_never_written)
 {
 	static const char text[] = "node.session.auth.password_length = 6\n";
 	struct rec *r = rec_new(REC_NODE);
-	struct diags d = { 0 };
-	struct rec_diag diag = { collect, &d };
+	struct tu_diags d = { 0 };
+	struct rec_diag diag = { tu_diags_collect, &d };
 	char *out;
 
 	ck_assert_int_eq(rec_parse(r, text, strlen(text), "h", &diag), 0);

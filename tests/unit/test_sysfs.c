@@ -10,86 +10,44 @@
 #include <unistd.h>
 
 #include "sysfs/sysfs.h"
-
-static char root[256];
-
-static void mkdirs(const char *fmt, ...)
-{
-	char path[1024], cmd[1400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, path);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void put(const char *path, const char *value)
-{
-	char full[1024];
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s/%s", root, path);
-	f = fopen(full, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f, "%s\n", value);
-	fclose(f);
-}
-
-static void link_to(const char *target, const char *linkpath)
-{
-	char full[1024];
-
-	snprintf(full, sizeof(full), "%s/%s", root, linkpath);
-	ck_assert_int_eq(symlink(target, full), 0);
-}
+#include "testutil.h"
 
 /* Session 3 on host 5 with LUN 0 (controller) and LUN 1 (disk sdc). */
 static void build_tree(void)
 {
-	strcpy(root, "/tmp/lunlink-sysfs-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:0");
-	mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:1/block/sdc");
-	mkdirs("devices/platform/host5/session3/iscsi_session/session3");
-	mkdirs("class/iscsi_session");
-	mkdirs("class/iscsi_connection/connection3:0");
-	mkdirs("class/scsi_host/host5");
-	mkdirs("class/iscsi_host/host5");
-	mkdirs("module/scsi_transport_iscsi");
-	link_to("../../devices/platform/host5/session3/iscsi_session/session3",
+	tu_scratch_new();
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:0");
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:1/block/sdc");
+	tu_mkdirs("devices/platform/host5/session3/iscsi_session/session3");
+	tu_mkdirs("class/iscsi_session");
+	tu_mkdirs("class/iscsi_connection/connection3:0");
+	tu_mkdirs("class/scsi_host/host5");
+	tu_mkdirs("class/iscsi_host/host5");
+	tu_mkdirs("module/scsi_transport_iscsi");
+	tu_link("../../devices/platform/host5/session3/iscsi_session/session3",
 		"class/iscsi_session/session3");
-	link_to("../..", "devices/platform/host5/session3/iscsi_session/session3/device");
-	put("class/iscsi_session/session3/targetname", "iqn.2003-01.org.linux-iscsi:t1");
-	put("class/iscsi_session/session3/tpgt", "1");
-	put("class/iscsi_session/session3/state", "LOGGED_IN");
-	put("class/iscsi_session/session3/recovery_tmo", "120");
-	put("class/iscsi_session/session3/creator", "812");
-	put("class/iscsi_session/session3/ifacename", "default");
-	put("class/iscsi_session/session3/targetalias", "(null)");
-	put("class/iscsi_session/session3/initial_r2t", "1");
-	put("class/iscsi_session/session3/first_burst_len", "65536");
-	put("devices/platform/host5/session3/target5:0:0/5:0:0:0/state", "running");
-	put("devices/platform/host5/session3/target5:0:0/5:0:0:0/type", "12");
-	put("devices/platform/host5/session3/target5:0:0/5:0:0:1/state", "running");
-	put("devices/platform/host5/session3/target5:0:0/5:0:0:1/type", "0");
-	put("class/iscsi_connection/connection3:0/persistent_address", "127.0.0.1");
-	put("class/iscsi_connection/connection3:0/persistent_port", "3260");
-	put("class/iscsi_connection/connection3:0/address", "127.0.0.2");
-	put("class/iscsi_connection/connection3:0/port", "3261");
-	put("class/iscsi_connection/connection3:0/max_recv_dlength", "262144");
-	put("class/scsi_host/host5/proc_name", "iscsi_tcp");
-	put("class/scsi_host/host5/state", "running");
-	put("module/scsi_transport_iscsi/version", "2.0-870");
-}
-
-static void remove_tree(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	ck_assert_int_eq(system(cmd), 0);
+	tu_link("../..", "devices/platform/host5/session3/iscsi_session/session3/device");
+	tu_put("class/iscsi_session/session3/targetname", "iqn.2003-01.org.linux-iscsi:t1");
+	tu_put("class/iscsi_session/session3/tpgt", "1");
+	tu_put("class/iscsi_session/session3/state", "LOGGED_IN");
+	tu_put("class/iscsi_session/session3/recovery_tmo", "120");
+	tu_put("class/iscsi_session/session3/creator", "812");
+	tu_put("class/iscsi_session/session3/ifacename", "default");
+	tu_put("class/iscsi_session/session3/targetalias", "(null)");
+	tu_put("class/iscsi_session/session3/initial_r2t", "1");
+	tu_put("class/iscsi_session/session3/first_burst_len", "65536");
+	tu_put("devices/platform/host5/session3/target5:0:0/5:0:0:0/state", "running");
+	tu_put("devices/platform/host5/session3/target5:0:0/5:0:0:0/type", "12");
+	tu_put("devices/platform/host5/session3/target5:0:0/5:0:0:1/state", "running");
+	tu_put("devices/platform/host5/session3/target5:0:0/5:0:0:1/type", "0");
+	tu_put("class/iscsi_connection/connection3:0/persistent_address", "127.0.0.1");
+	tu_put("class/iscsi_connection/connection3:0/persistent_port", "3260");
+	tu_put("class/iscsi_connection/connection3:0/address", "127.0.0.2");
+	tu_put("class/iscsi_connection/connection3:0/port", "3261");
+	tu_put("class/iscsi_connection/connection3:0/max_recv_dlength", "262144");
+	tu_put("class/scsi_host/host5/proc_name", "iscsi_tcp");
+	tu_put("class/scsi_host/host5/state", "running");
+	tu_put("module/scsi_transport_iscsi/version", "2.0-870");
 }
 
 START_TEST(test_sysfs_reads_session_connection_host_and_luns)
@@ -97,7 +55,7 @@ START_TEST(test_sysfs_reads_session_connection_host_and_luns)
 	struct sysfs_session s;
 
 	build_tree();
-	ck_assert_int_eq(sysfs_session_read(root, 3, &s), 0);
+	ck_assert_int_eq(sysfs_session_read(tu_root, 3, &s), 0);
 	ck_assert_str_eq(s.targetname, "iqn.2003-01.org.linux-iscsi:t1");
 	ck_assert_int_eq(s.tpgt, 1);
 	ck_assert_str_eq(s.state, "LOGGED_IN");
@@ -124,7 +82,7 @@ START_TEST(test_sysfs_reads_session_connection_host_and_luns)
 	ck_assert_str_eq(s.luns[1].disk, "sdc");
 	ck_assert_str_eq(s.luns[1].state, "running");
 	sysfs_session_clear(&s);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -135,20 +93,20 @@ START_TEST(test_sysfs_lists_sessions_sorted_and_skips_junk)
 	char v[32];
 
 	build_tree();
-	mkdirs("class/iscsi_session/session10");
-	put("class/iscsi_session/session10/targetname", "iqn.2003-01.org.linux-iscsi:t2");
-	mkdirs("class/iscsi_session/sessionX");
-	mkdirs("class/iscsi_session/session4junk");
-	ck_assert_int_eq(sysfs_session_list(root, &list, &n), 0);
+	tu_mkdirs("class/iscsi_session/session10");
+	tu_put("class/iscsi_session/session10/targetname", "iqn.2003-01.org.linux-iscsi:t2");
+	tu_mkdirs("class/iscsi_session/sessionX");
+	tu_mkdirs("class/iscsi_session/session4junk");
+	ck_assert_int_eq(sysfs_session_list(tu_root, &list, &n), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(list[0].sid, 3);
 	ck_assert_uint_eq(list[1].sid, 10);
 	ck_assert(!list[1].has_host);
 	ck_assert_uint_eq(list[1].nluns, 0);
 	sysfs_sessions_free(list, n);
-	ck_assert_int_eq(sysfs_transport_version(root, v, sizeof(v)), 0);
+	ck_assert_int_eq(sysfs_transport_version(tu_root, v, sizeof(v)), 0);
 	ck_assert_str_eq(v, "2.0-870");
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -157,12 +115,11 @@ START_TEST(test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing)
 	struct sysfs_session s, *list;
 	size_t n = 99;
 
-	strcpy(root, "/tmp/lunlink-sysfs-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(sysfs_session_read(root, 1, &s), -ENOENT);
-	ck_assert_int_eq(sysfs_session_list(root, &list, &n), 0);
+	tu_scratch_new();
+	ck_assert_int_eq(sysfs_session_read(tu_root, 1, &s), -ENOENT);
+	ck_assert_int_eq(sysfs_session_list(tu_root, &list, &n), 0);
 	ck_assert_uint_eq(n, 0);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
@@ -171,11 +128,11 @@ START_TEST(test_sysfs_flash_session_detected_from_creator)
 	struct sysfs_session s;
 
 	build_tree();
-	put("class/iscsi_session/session3/creator", "-1");
-	ck_assert_int_eq(sysfs_session_read(root, 3, &s), 0);
+	tu_put("class/iscsi_session/session3/creator", "-1");
+	ck_assert_int_eq(sysfs_session_read(tu_root, 3, &s), 0);
 	ck_assert(s.flash);
 	sysfs_session_clear(&s);
-	remove_tree();
+	tu_scratch_remove();
 }
 END_TEST
 
