@@ -76,6 +76,17 @@ const struct rec_key *rec_key_find(enum rec_kind kind, const char *name)
 	return i < 0 ? NULL : &t->keys[i];
 }
 
+const char *rec_effect_str(enum rec_effect e)
+{
+	static const char *const words[] = {
+		[REC_E_APPLIED] = "applied",
+		[REC_E_NO_EFFECT_TCP] = "no effect with iscsi_tcp",
+		[REC_E_NOT_IMPLEMENTED] = "not implemented by lunlink",
+	};
+
+	return (unsigned)e < ARRAY_SIZE(words) ? words[e] : "unknown";
+}
+
 /* ---- value checks ---- */
 
 bool rec_value_is_clean(const char *value)
@@ -317,6 +328,21 @@ const char *rec_get(const struct rec *r, const char *name)
 		return NULL;
 	i = key_index(r->t, name);
 	return i < 0 ? NULL : r->val[i];
+}
+
+const struct rec_key *rec_next_ineffective(const struct rec *r, size_t *pos)
+{
+	for (; r && *pos < r->t->n; (*pos)++) {
+		const struct rec_key *k = &r->t->keys[*pos];
+
+		if (k->effect == REC_E_APPLIED || (k->flags & REC_F_HIDDEN))
+			continue;
+		if (!streq(r->val[*pos], k->def ? k->def : "")) {
+			(*pos)++;
+			return k;
+		}
+	}
+	return NULL;
 }
 
 long rec_get_int(const struct rec *r, const char *name)

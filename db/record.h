@@ -62,6 +62,20 @@ enum rec_flag {
 				  * rarer than open-iscsi 2.1.8's output */
 };
 
+/*
+ * What iscsid does with a key (the "effect" column of the key table).
+ * Every key round-trips through records whatever its effect; iscsid
+ * names the ineffective ones it finds set (rec_next_ineffective).
+ */
+enum rec_effect {
+	REC_E_APPLIED = 0,        /* iscsid or iscsiadm acts on the value */
+	REC_E_NO_EFFECT_TCP,      /* for offload HBAs/other transports only */
+	REC_E_NOT_IMPLEMENTED,    /* a feature lunlink does not have */
+};
+
+/* "applied", "no effect with iscsi_tcp", "not implemented by lunlink" */
+const char *rec_effect_str(enum rec_effect e);
+
 struct rec_key {
 	const char *name;
 	enum rec_type type;
@@ -70,6 +84,7 @@ struct rec_key {
 	long min, max;              /* REC_T_INT range (inclusive) */
 	unsigned flags;             /* enum rec_flag bits */
 	unsigned kinds;             /* bit (1u << enum rec_kind) per kind */
+	enum rec_effect effect;
 };
 
 /* The keys of one kind in file order: i = 0 .. rec_key_count(kind)-1. */
@@ -107,6 +122,15 @@ const char *rec_get(const struct rec *r, const char *name);
  * (0 / false when the key does not exist). Values are validated on set. */
 long rec_get_int(const struct rec *r, const char *name);
 bool rec_get_bool(const struct rec *r, const char *name);
+
+/*
+ * The next key at or after *pos (start at 0) that has no effect and whose
+ * value differs from the built-in default, or NULL; *pos moves past it.
+ * Keys at their default are skipped: the default is what the key means
+ * when nobody set it, so no one expects it to do anything.  Hidden keys
+ * (password lengths) are bookkeeping, not settings, and are skipped too.
+ */
+const struct rec_key *rec_next_ineffective(const struct rec *r, size_t *pos);
 
 /*
  * Set a known key, checking type, enum words, int range and value length.

@@ -17,15 +17,27 @@
 #define K_IFACE (1u << REC_IFACE)
 #define K_NI (K_NODE | K_IFACE)
 
-#define STR(n, d, fl, k) { .name = n, .type = REC_T_STR, .def = d, .flags = fl, .kinds = k }
-#define INT(n, d, lo, hi, fl, k) \
-	{ .name = n, .type = REC_T_INT, .def = #d, .min = lo, .max = hi, .flags = fl, .kinds = k }
-#define NUM(n, d, k) INT(n, d, INT_MIN, INT_MAX, 0, k)
+/*
+ * The optional last argument of a row is its effect (enum rec_effect);
+ * without it the key is applied.  NO_TCP: the setting exists for offload
+ * HBAs or other transports and iscsi_tcp has nothing to apply it to.
+ * NOT_IMPL: a transport-independent feature lunlink does not have.
+ */
+#define NO_TCP .effect = REC_E_NO_EFFECT_TCP
+#define NOT_IMPL .effect = REC_E_NOT_IMPLEMENTED
+
+#define STR(n, d, fl, k, ...) \
+	{ .name = n, .type = REC_T_STR, .def = d, .flags = fl, .kinds = k, __VA_ARGS__ }
+#define INT(n, d, lo, hi, fl, k, ...) \
+	{ .name = n, .type = REC_T_INT, .def = #d, .min = lo, .max = hi, .flags = fl, \
+	  .kinds = k, __VA_ARGS__ }
+#define NUM(n, d, k, ...) INT(n, d, INT_MIN, INT_MAX, 0, k, __VA_ARGS__)
 /* open-iscsi keeps *_length next to each password; read, never printed. */
 #define HIDDEN_LEN(n, k) INT(n, 0, 0, INT_MAX, REC_F_HIDDEN, k)
-#define BOOL(n, d, k) { .name = n, .type = REC_T_BOOL, .def = d, .kinds = k }
-#define ENUM(n, d, w, fl, k) \
-	{ .name = n, .type = REC_T_ENUM, .def = d, .words = w, .flags = fl, .kinds = k }
+#define BOOL(n, d, k, ...) { .name = n, .type = REC_T_BOOL, .def = d, .kinds = k, __VA_ARGS__ }
+#define ENUM(n, d, w, fl, k, ...) \
+	{ .name = n, .type = REC_T_ENUM, .def = d, .words = w, .flags = fl, .kinds = k, \
+	  __VA_ARGS__ }
 
 #define PDU_LEN_MAX 16777215   /* 2^24 - 1 (RFC 7143 data segment lengths) */
 
@@ -43,24 +55,26 @@ static const char *const w_chap_algs[] = { "MD5", "SHA1", "SHA256", "SHA3-256", 
 #define CHAP_ALGS(k) { .name = "node.session.auth.chap_algs", .type = REC_T_LIST, \
 	.def = "MD5", .words = w_chap_algs, .kinds = K_NODE | K_DISC }
 
-#define S_IF(n) STR("iface." n, "", 0, K_NI)
-#define S_IFQ(n) STR("iface." n, "", REC_F_QUIET, K_NI)
-#define N_IF(n) NUM("iface." n, 0, K_NI)
+/* iface.* settings of offload HBAs (iscsiadm -m iface -o apply); a
+ * software iface has no firmware to give them to. */
+#define S_IF(n) STR("iface." n, "", 0, K_NI, NO_TCP)
+#define S_IFQ(n) STR("iface." n, "", REC_F_QUIET, K_NI, NO_TCP)
+#define N_IF(n) NUM("iface." n, 0, K_NI, NO_TCP)
 
 /* The iface block, shared by node records and ifaces/<name>. */
 #define IFACE_ROWS \
 	STR("iface.iscsi_ifacename", "default", REC_F_IFACE_MODE, K_NI), \
-	STR("iface.net_ifacename", "", REC_F_IFACE_MODE, K_NI), \
-	STR("iface.ipaddress", "", REC_F_IFACE_MODE, K_NI), \
-	INT("iface.prefix_len", 0, 0, 128, 0, K_NI), \
-	STR("iface.hwaddress", "", REC_F_IFACE_MODE, K_NI), \
+	STR("iface.net_ifacename", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
+	STR("iface.ipaddress", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
+	INT("iface.prefix_len", 0, 0, 128, 0, K_NI, NO_TCP), \
+	STR("iface.hwaddress", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
 	STR("iface.transport_name", "tcp", 0, K_NI), \
 	STR("iface.initiatorname", "", REC_F_IFACE_MODE, K_NI), \
 	S_IF("state"), \
-	INT("iface.vlan_id", 0, 0, 4095, 0, K_NI), \
-	INT("iface.vlan_priority", 0, 0, 7, 0, K_NI), \
+	INT("iface.vlan_id", 0, 0, 4095, 0, K_NI, NO_TCP), \
+	INT("iface.vlan_priority", 0, 0, 7, 0, K_NI, NO_TCP), \
 	S_IF("vlan_state"), N_IF("iface_num"), N_IF("mtu"), \
-	INT("iface.port", 0, 0, 65535, 0, K_NI), \
+	INT("iface.port", 0, 0, 65535, 0, K_NI, NO_TCP), \
 	S_IF("bootproto"), S_IF("subnet_mask"), S_IF("gateway"), \
 	S_IFQ("ipv6_autocfg"), S_IFQ("linklocal_autocfg"), \
 	S_IFQ("router_autocfg"), S_IFQ("ipv6_linklocal"), S_IFQ("ipv6_router"), \
@@ -86,14 +100,14 @@ static const struct rec_key node_keys[] = {
 	STR("node.name", "", REC_F_LOOKUP, K_NODE),
 	INT("node.tpgt", -1, -1, 65535, REC_F_LOOKUP, K_NODE),
 	ENUM("node.startup", "manual", w_startup, 0, K_NODE),
-	BOOL("node.leading_login", "No", K_NODE),
+	BOOL("node.leading_login", "No", K_NODE, NOT_IMPL),
 	IFACE_ROWS,
 	STR("node.discovery_address", "", 0, K_NODE),
 	INT("node.discovery_port", 0, 0, 65535, 0, K_NODE),
 	ENUM("node.discovery_type", "static", w_disc_type, REC_F_LOOKUP, K_NODE),
 	NUM(SESS "initial_cmdsn", 0, K_NODE),
 	NUM(SESS "initial_login_retry_max", 4, K_NODE),
-	NUM(SESS "xmit_thread_priority", -20, K_NODE),
+	NUM(SESS "xmit_thread_priority", -20, K_NODE, NO_TCP),
 	NUM(SESS "cmds_max", 128, K_NODE),
 	NUM(SESS "queue_depth", 32, K_NODE),
 	INT(SESS "nr_sessions", 1, 1, 256, 0, K_NODE),
@@ -109,7 +123,8 @@ static const struct rec_key node_keys[] = {
 	NUM(SESS "err_timeo.abort_timeout", 15, K_NODE),
 	NUM(SESS "err_timeo.lu_reset_timeout", 30, K_NODE),
 	NUM(SESS "err_timeo.tgt_reset_timeout", 30, K_NODE),
-	NUM(SESS "err_timeo.host_reset_timeout", 60, K_NODE),
+	/* iscsi_tcp's SCSI host has no host reset handler. */
+	NUM(SESS "err_timeo.host_reset_timeout", 60, K_NODE, NO_TCP),
 	BOOL(SESS "iscsi.FastAbort", "Yes", K_NODE),
 	BOOL(SESS "iscsi.InitialR2T", "No", K_NODE),
 	BOOL(SESS "iscsi.ImmediateData", "Yes", K_NODE),
@@ -122,7 +137,7 @@ static const struct rec_key node_keys[] = {
 	INT(SESS "iscsi.ERL", 0, 0, 2, 0, K_NODE),
 	ENUM(SESS "scan", "auto", w_scan, 0, K_NODE),
 	NUM(SESS "reopen_max", 0, K_NODE),
-	INT(SESS "sess_reopen_log_freq", 1, INT_MIN, INT_MAX, REC_F_QUIET, K_NODE),
+	INT(SESS "sess_reopen_log_freq", 1, INT_MIN, INT_MAX, REC_F_QUIET, K_NODE, NOT_IMPL),
 	STR(CONN "address", "", REC_F_LOOKUP, K_NODE),
 	INT(CONN "port", 3260, 0, 65535, REC_F_LOOKUP, K_NODE),
 	ENUM(CONN "startup", "manual", w_startup, 0, K_NODE),
@@ -138,14 +153,15 @@ static const struct rec_key node_keys[] = {
 	INT(CONN "iscsi.MaxRecvDataSegmentLength", 262144, 512, PDU_LEN_MAX, 0, K_NODE),
 	ENUM(CONN "iscsi.HeaderDigest", "None", w_digest, 0, K_NODE),
 	ENUM(CONN "iscsi.DataDigest", "None", w_digest, 0, K_NODE),
-	BOOL(CONN "iscsi.IFMarker", "No", K_NODE),
-	BOOL(CONN "iscsi.OFMarker", "No", K_NODE),
+	/* Markers are obsolete (RFC 7143) and iscsi_tcp cannot insert them. */
+	BOOL(CONN "iscsi.IFMarker", "No", K_NODE, NO_TCP),
+	BOOL(CONN "iscsi.OFMarker", "No", K_NODE, NO_TCP),
 };
 
 #define ST "discovery.sendtargets."
 
 static const struct rec_key disc_keys[] = {
-	ENUM("discovery.startup", "manual", w_disc_startup, 0, K_DISC),
+	ENUM("discovery.startup", "manual", w_disc_startup, 0, K_DISC, NOT_IMPL),
 	ENUM("discovery.type", "sendtargets", w_st_type, REC_F_LOOKUP, K_DISC),
 	STR(ST "address", "", REC_F_LOOKUP, K_DISC),
 	INT(ST "port", 3260, 0, 65535, REC_F_LOOKUP, K_DISC),
@@ -159,8 +175,9 @@ static const struct rec_key disc_keys[] = {
 	/* open-iscsi stores the discovery CHAP list under the node key name. */
 	CHAP_ALGS(K_DISC),
 	NUM(ST "timeo.login_timeout", 15, K_DISC),
-	BOOL(ST "use_discoveryd", "No", K_DISC),
-	NUM(ST "discoveryd_poll_inval", 30, K_DISC),
+	/* lunlink has no discovery daemon polling portals. */
+	BOOL(ST "use_discoveryd", "No", K_DISC, NOT_IMPL),
+	NUM(ST "discoveryd_poll_inval", 30, K_DISC, NOT_IMPL),
 	NUM(ST "reopen_max", 5, K_DISC),
 	NUM(ST "timeo.auth_timeout", 45, K_DISC),
 	NUM(ST "timeo.active_timeout", 30, K_DISC),

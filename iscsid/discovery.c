@@ -224,6 +224,8 @@ static void start_text(struct discovery *x)
 		return;
 	}
 	set_state(x, DS_TEXT);
+	/* discovery.sendtargets.timeo.active_timeout: per SendTargets answer. */
+	arm_timer(x, x->lp.active_timeout);
 	send_pdu(x, pdu, len);
 }
 
@@ -235,6 +237,8 @@ static void on_login_pdu(struct discovery *x, const uint8_t *buf, size_t len)
 
 	switch (login_handle_response(x->login, buf, len, &err)) {
 	case LOGIN_CONTINUE:
+		/* Each answer restarts the wait; CHAP exchanges get auth_timeout. */
+		arm_timer(x, loginrec_step_timeout(&x->lp, login_get_state(x->login)));
 		if (login_next_request(x->login, &pdu, &plen) < 0) {
 			fail(x, ISCSI_ERR_INTERNAL, "login to %s stalled", x->where);
 			return;
@@ -267,6 +271,7 @@ static void on_text_pdu(struct discovery *x, const uint8_t *buf, size_t len)
 
 	switch (st_handle_response(x->st, buf, len, &err)) {
 	case ST_MORE:
+		arm_timer(x, x->lp.active_timeout);
 		if (st_next_request(x->st, &pdu, &plen, &err) < 0) {
 			finish(x, &err);
 			return;
@@ -395,7 +400,7 @@ static void on_resolved(void *userdata, int err, const char *msg,
 		return;
 	}
 	set_state(x, DS_CONNECT);
-	r = tcpconn_new(&x->conn, x->d->event, (const struct sockaddr *)addr, addrlen,
+	r = tcpconn_new(&x->conn, x->d->event, (const struct sockaddr *)addr, addrlen, NULL,
 			&conn_ops, x);
 	if (r < 0)
 		fail(x, ISCSI_ERR_TRANS, "cannot make connection to %s: %s", x->where,
@@ -448,7 +453,6 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
 		return;
 	}
-	rec_free(rec);
 	x->d = d;
 	x->req = req;
 	x->itt = 0x1000;
@@ -459,6 +463,9 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 	d->discoveries = x;
 	d->ndiscoveries++;
 	log_info("discovery %s:%u: starting SendTargets", x->cur.host, x->cur.port);
+	snprintf(x->where, sizeof(x->where), "discovery %s:%u", x->cur.host, x->cur.port);
+	loginrec_report_ineffective(rec, x->where);
+	rec_free(rec);
 	start_connect(x);
 }
 

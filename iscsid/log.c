@@ -32,6 +32,8 @@ static const char *prio_word(int prio)
 		return "error: ";
 	case LOG_WARNING:
 		return "warning: ";
+	case LOG_NOTICE:
+		return "notice: ";
 	case LOG_DEBUG:
 		return "debug: ";
 	default:

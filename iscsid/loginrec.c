@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "db/config.h"
+#include "iscsid/log.h"
 #include "iscsid/loginrec.h"
 #include "libiscsi-core/util.h"
 
@@ -169,6 +170,25 @@ static int fill_portal(struct login_params *p, const char *host, long port, long
 	return 0;
 }
 
+/* node.conn[0].tcp.*: checked here so a bad value fails the login with its name. */
+static int fill_tcp(struct tcpconn_opts *t, const struct rec *r, struct ll_error *err)
+{
+	long win = rec_get_int(r, "node.conn[0].tcp.window_size");
+	long tos = rec_get_int(r, "node.conn[0].tcp.type_of_service");
+	const char *cc = rec_get(r, "node.conn[0].tcp.congestion_control");
+
+	if (win < 0)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "node.conn[0].tcp.window_size=%ld: "
+				    "give a byte count, or 0 for the kernel's default", win), -EINVAL;
+	if (tos < 0 || tos > 255)
+		return ll_error_set(err, ISCSI_ERR_INVAL, "node.conn[0].tcp.type_of_service=%ld "
+				    "is outside 0..255", tos), -EINVAL;
+	t->window_size = (int)win;
+	t->tos = (int)tos;
+	return copy_field(t->congestion, sizeof(t->congestion), cc,
+			  "node.conn[0].tcp.congestion_control", err);
+}
+
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err)
 {
@@ -184,7 +204,7 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 			rec_get_int(node, "node.conn[0].port"), rec_get_int(node, "node.tpgt"),
 			err) < 0 ||
 	    fill_auth(p, node, "node.session.", err) < 0 ||
-	    fill_neg_node(&p->neg, node, err) < 0)
+	    fill_neg_node(&p->neg, node, err) < 0 || fill_tcp(&p->tcp, node, err) < 0)
 		return -EINVAL;
 	if (!p->target_name[0])
 		return ll_error_set(err, ISCSI_ERR_INVAL, "the record has no node.name"), -EINVAL;
@@ -196,6 +216,7 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 	loginrec_isid(p->initiator_name, p->target_name, portal, p->iface, session_index,
 		      p->cfg.isid);
 	p->login_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.login_timeout");
+	p->auth_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.auth_timeout");
 	p->logout_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.logout_timeout");
 	p->reopen_max = (unsigned)rec_get_int(node, "node.session.reopen_max");
 	return 0;
@@ -221,6 +242,9 @@ int loginrec_from_discovery(struct login_params *p, const struct rec *disc, cons
 	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
 	loginrec_isid(p->initiator_name, "", portal, p->iface, 0, p->cfg.isid);
 	p->login_timeout = (unsigned)rec_get_int(disc, "discovery.sendtargets.timeo.login_timeout");
+	p->auth_timeout = (unsigned)rec_get_int(disc, "discovery.sendtargets.timeo.auth_timeout");
+	p->active_timeout = (unsigned)rec_get_int(disc,
+						  "discovery.sendtargets.timeo.active_timeout");
 	p->logout_timeout = 15;
 	p->reopen_max = (unsigned)rec_get_int(disc, "discovery.sendtargets.reopen_max");
 	return 0;
@@ -229,6 +253,25 @@ int loginrec_from_discovery(struct login_params *p, const struct rec *disc, cons
 void loginrec_clear(struct login_params *p)
 {
 	secure_zero(p, sizeof(*p));
+}
+
+unsigned loginrec_step_timeout(const struct login_params *p, enum login_state st)
+{
+	unsigned t = st == LOGIN_S_SECURITY ? p->auth_timeout : p->login_timeout;
+
+	/* A negative record value arrives as a huge unsigned: treat it as unset. */
+	return t && t <= 24u * 3600u ? t : 15;
+}
+
+void loginrec_report_ineffective(const struct rec *r, const char *who)
+{
+	const struct rec_key *k;
+	size_t pos = 0;
+
+	while ((k = rec_next_ineffective(r, &pos)))
+		log_notice("%s: %s = %s is kept in the record but has %s", who, k->name,
+			   rec_get(r, k->name), k->effect == REC_E_NO_EFFECT_TCP ?
+			   "no effect with iscsi_tcp" : "no effect: not implemented by lunlink");
 }
 
 void loginrec_isid(const char *iname, const char *target, const char *portal,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "db/record.h"
+#include "iscsid/tcpconn.h"
 #include "libiscsi-core/ipc.h"
 #include "libiscsi-core/login.h"
 
@@ -27,9 +28,12 @@ struct login_params {
 	char username[REC_VALUE_MAX + 1], password[REC_VALUE_MAX + 1];
 	char username_in[REC_VALUE_MAX + 1], password_in[REC_VALUE_MAX + 1];
 	char chap_algs[REC_VALUE_MAX + 1];
-	unsigned login_timeout;    /* seconds for connect + login */
+	unsigned login_timeout;    /* seconds for the connect and each login answer */
+	unsigned auth_timeout;     /* seconds for each answer while authenticating */
+	unsigned active_timeout;   /* discovery: seconds for each SendTargets answer */
 	unsigned logout_timeout;
 	unsigned reopen_max;
+	struct tcpconn_opts tcp;   /* node.conn[0].tcp.* (discovery: defaults) */
 };
 
 /*
@@ -50,6 +54,21 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
 			    struct ll_error *err);
 void loginrec_clear(struct login_params *p);
+
+/*
+ * How long to wait for the next login answer in login state st: after the
+ * target answered once, the security (CHAP) stage may take auth_timeout
+ * (a target may ask a RADIUS server); everything else login_timeout.
+ * Never 0 (15 s when the record says 0).
+ */
+unsigned loginrec_step_timeout(const struct login_params *p, enum login_state st);
+
+/*
+ * Logs at notice level, one line per key, every key of r set away from its
+ * default that iscsid does not act on (the key table's effect column).
+ * Called once per session and once per discovery; `who` starts the lines.
+ */
+void loginrec_report_ineffective(const struct rec *r, const char *who);
 
 /*
  * ISID of type "random" (RFC 7143 10.12.5): the "random" part is derived

@@ -53,6 +53,7 @@ void session_arm_timer(struct session *s, unsigned seconds)
 {
 	uint64_t usec = (uint64_t)seconds * 1000000ULL;
 
+	s->timer_secs = seconds;
 	if (s->timer) {
 		sd_event_source_set_time_relative(s->timer, usec);
 		sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
@@ -246,8 +247,7 @@ static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
 		break;
 	case SS_LOGIN:
 		session_fail(s, ISCSI_ERR_PDU_TIMEOUT, true,
-			     "the target did not finish the login within %u s",
-			     s->lp.login_timeout);
+			     "the target did not answer the login within %u s", s->timer_secs);
 		break;
 	case SS_UNBIND:
 	case SS_LOGOUT:
@@ -354,6 +354,8 @@ static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 	put_be32(buf + 16, s->lp.cfg.itt);
 	switch (login_handle_response(s->login, buf, padded, &err)) {
 	case LOGIN_CONTINUE:
+		/* Each answer restarts the wait; CHAP exchanges get auth_timeout. */
+		session_arm_timer(s, loginrec_step_timeout(&s->lp, login_get_state(s->login)));
 		send_login_pdu(s);
 		break;
 	case LOGIN_DONE:
@@ -494,9 +496,13 @@ static void on_resolved(void *userdata, int err, const char *msg,
 		session_fail(s, ISCSI_ERR_TRANS, true, "%s", msg);
 		return;
 	}
+	s->lp.tcp.refused = NULL;
 	r = tcpconn_new(&s->conn, s->d->event, (const struct sockaddr *)addr, addrlen,
-			&conn_ops, s);
-	if (r < 0)
+			&s->lp.tcp, &conn_ops, s);
+	if (r < 0 && s->lp.tcp.refused)
+		session_fail(s, ISCSI_ERR_INVAL, false, "the kernel refused %s = %s: %s",
+			     s->lp.tcp.refused, rec_get(s->rec, s->lp.tcp.refused), strerror(-r));
+	else if (r < 0)
 		session_fail(s, ISCSI_ERR_TRANS, true, "cannot make connection to %s: %s",
 			     s->cur.host, strerror(-r));
 }

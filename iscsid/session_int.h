@@ -41,6 +41,7 @@ struct session {
 	struct resolve_query *rq;
 	struct worker *scan;
 	sd_event_source *timer;     /* timeout of the current state */
+	unsigned timer_secs;        /* what it was armed with, for messages */
 	sd_event_source *retry_src; /* delayed reconnect */
 
 	struct request *login_req;  /* iscsiadm waiting for the login */

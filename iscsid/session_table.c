@@ -35,6 +35,8 @@ int session_login(struct daemon *d, struct rec *rec, struct request *req)
 	s->retry_max = (unsigned)rec_get_int(rec, "node.session.initial_login_retry_max");
 	snprintf(s->where, sizeof(s->where), "%s %s:%u", s->lp.target_name, s->cur.host,
 		 s->cur.port);
+	/* Once per session: recovery and relogins reuse this record. */
+	loginrec_report_ineffective(rec, s->where);
 	s->login_req = req;
 	s->next = d->sessions;
 	d->sessions = s;

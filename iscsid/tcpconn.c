@@ -174,8 +174,40 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
+static int set_int(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
+}
+
+/* What open-iscsi does for iscsi_tcp, plus TOS (open-iscsi stores it only). */
+static int apply_opts(int fd, int family, struct tcpconn_opts *o)
+{
+	int r = 0;
+
+	if (o->window_size > 0 &&
+	    ((r = set_int(fd, SOL_SOCKET, SO_RCVBUF, o->window_size)) < 0 ||
+	     (r = set_int(fd, SOL_SOCKET, SO_SNDBUF, o->window_size)) < 0)) {
+		o->refused = "node.conn[0].tcp.window_size";
+		return r;
+	}
+	if (o->tos > 0)
+		r = family == AF_INET6 ? set_int(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos) :
+					 set_int(fd, IPPROTO_IP, IP_TOS, o->tos);
+	if (r < 0) {
+		o->refused = "node.conn[0].tcp.type_of_service";
+		return r;
+	}
+	if (o->congestion[0] && setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, o->congestion,
+					   (socklen_t)strlen(o->congestion)) < 0) {
+		o->refused = "node.conn[0].tcp.congestion_control";
+		return -errno;
+	}
+	return 0;
+}
+
 int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *addr,
-		socklen_t addrlen, const struct tcpconn_ops *ops, void *userdata)
+		socklen_t addrlen, struct tcpconn_opts *opts,
+		const struct tcpconn_ops *ops, void *userdata)
 {
 	struct tcpconn *c = calloc(1, sizeof(*c));
 	int one = 1, r;
@@ -194,6 +226,11 @@ int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *ad
 		return r;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	r = opts ? apply_opts(c->fd, addr->sa_family, opts) : 0;
+	if (r < 0) {
+		tcpconn_free(c);
+		return r;
+	}
 	if (connect(c->fd, addr, addrlen) < 0 && errno != EINPROGRESS) {
 		r = -errno;
 		tcpconn_free(c);

@@ -27,9 +27,24 @@ struct tcpconn_ops {
 	void (*error)(void *userdata, int err, const char *what);
 };
 
-/* Starts connecting to addr (numeric; see resolve.h for names). */
+/*
+ * Socket settings from a node record (node.conn[0].tcp.*), set before
+ * connecting so they hold for the whole life of the socket, also after
+ * the kernel took it.  Zero / empty leaves the kernel's default.
+ */
+struct tcpconn_opts {
+	int window_size;        /* SO_RCVBUF and SO_SNDBUF, bytes */
+	int tos;                /* IP_TOS, or IPV6_TCLASS on IPv6; 0..255 */
+	char congestion[16];    /* TCP_CONGESTION algorithm name */
+	const char *refused;    /* out: the record key the kernel refused, or NULL */
+};
+
+/* Starts connecting to addr (numeric; see resolve.h for names).  opts may
+ * be NULL; a setting the kernel refuses fails the call (-errno) and is
+ * named in opts->refused. */
 int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *addr,
-		socklen_t addrlen, const struct tcpconn_ops *ops, void *userdata);
+		socklen_t addrlen, struct tcpconn_opts *opts,
+		const struct tcpconn_ops *ops, void *userdata);
 void tcpconn_free(struct tcpconn *c);
 /* Largest data segment accepted from the target (default 8192, the login limit). */
 void tcpconn_set_max_data(struct tcpconn *c, uint32_t max);

@@ -52,6 +52,19 @@ run -m discoverydb -t st -p 127.0.0.1:$P --discover
 expect_rc "discoverydb_chap_exits_0" 0
 expect_out "discoverydb_chap_output" "127.0.0.1:$P,1 $T1"
 
+# a key iscsid cannot act on: kept in the record, named in iscsid's log
+# once for this discovery, at notice level; keys at their default are not
+run -m discoverydb -t st -p 127.0.0.1:$P -o update -n discovery.sendtargets.use_discoveryd -v Yes
+expect_rc "ineffective_key_update_exits_0" 0
+run -m discoverydb -t st -p 127.0.0.1:$P -o show
+expect_out_line "ineffective_key_round_trips" "discovery.sendtargets.use_discoveryd = Yes"
+NOTICE="iscsid: notice: discovery 127.0.0.1:$P: discovery.sendtargets.use_discoveryd = Yes is kept in the record but has no effect: not implemented by lunlink"
+check "no_notice_while_keys_are_default" not grep -q "notice:" "$TESTDIR/iscsid.log"
+run -m discoverydb -t st -p 127.0.0.1:$P --discover
+expect_rc "discovery_with_ineffective_key_exits_0" 0
+check "ineffective_key_noticed_once" [ "$(grep -cxF -- "$NOTICE" "$TESTDIR/iscsid.log")" = 1 ]
+check "only_that_key_noticed" [ "$(grep -c "notice:" "$TESTDIR/iscsid.log")" = 1 ]
+
 # nobody listening
 run -m discovery -t st -p 127.0.0.1:1
 expect_rc "refused_connection_exits_4" 4

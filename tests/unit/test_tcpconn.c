@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iscsid's tcpconn puts the record's node.conn[0].tcp.* settings on the
+ * socket: connect over loopback, take the socket as the kernel handoff
+ * does, and read the options back.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "iscsid/tcpconn.h"
+
+struct waiter {
+	bool connected;
+	int err;
+};
+
+static void on_connected(void *ud)
+{
+	((struct waiter *)ud)->connected = true;
+}
+
+static void on_pdu(void *ud, const uint8_t *pdu, size_t len)
+{
+}
+
+static void on_error(void *ud, int err, const char *what)
+{
+	((struct waiter *)ud)->err = err;
+}
+
+static const struct tcpconn_ops ops = { on_connected, on_pdu, on_error };
+
+/* A listener on 127.0.0.1, port in *sa. */
+static int listener(struct sockaddr_in *sa)
+{
+	socklen_t len = sizeof(*sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)sa, sizeof(*sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)sa, &len), 0);
+	return fd;
+}
+
+/* Connects with opts and returns the connected socket (caller closes). */
+static int connect_with(struct tcpconn_opts *opts)
+{
+	struct sockaddr_in sa;
+	struct waiter w = { 0 };
+	struct tcpconn *c = NULL;
+	sd_event *ev = NULL;
+	int lfd = listener(&sa), fd;
+
+	ck_assert_int_ge(sd_event_new(&ev), 0);
+	ck_assert_int_eq(tcpconn_new(&c, ev, (struct sockaddr *)&sa, sizeof(sa), opts, &ops, &w), 0);
+	for (int i = 0; i < 100 && !w.connected && !w.err; i++)
+		sd_event_run(ev, 100000);
+	ck_assert(w.connected);
+	fd = tcpconn_take_fd(c);
+	tcpconn_free(c);
+	sd_event_unref(ev);
+	close(lfd);
+	return fd;
+}
+
+static int get_int(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	ck_assert_int_eq(getsockopt(fd, level, name, &v, &len), 0);
+	return v;
+}
+
+START_TEST(test_tcpconn_sets_window_tos_and_congestion)
+{
+	struct tcpconn_opts o = { .window_size = 50000, .tos = 0x10, .congestion = "reno" };
+	char cc[16] = "";
+	socklen_t len = sizeof(cc);
+	int fd = connect_with(&o);
+
+	/* Linux doubles the requested size for its bookkeeping (socket(7)). */
+	ck_assert_int_eq(get_int(fd, SOL_SOCKET, SO_RCVBUF), 100000);
+	ck_assert_int_eq(get_int(fd, SOL_SOCKET, SO_SNDBUF), 100000);
+	ck_assert_int_eq(get_int(fd, IPPROTO_IP, IP_TOS), 0x10);
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len), 0);
+	ck_assert_str_eq(cc, "reno");
+	ck_assert_ptr_null(o.refused);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_tcpconn_zero_leaves_kernel_defaults)
+{
+	struct tcpconn_opts o = { 0 };
+	int fd = connect_with(&o);
+
+	ck_assert_int_ne(get_int(fd, SOL_SOCKET, SO_SNDBUF), 0);
+	ck_assert_int_eq(get_int(fd, IPPROTO_IP, IP_TOS), 0);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_tcpconn_names_the_setting_the_kernel_refuses)
+{
+	struct tcpconn_opts o = { .congestion = "no-such-cc" };
+	struct sockaddr_in sa;
+	struct waiter w = { 0 };
+	struct tcpconn *c = NULL;
+	sd_event *ev = NULL;
+	int lfd = listener(&sa);
+
+	ck_assert_int_ge(sd_event_new(&ev), 0);
+	ck_assert_int_lt(tcpconn_new(&c, ev, (struct sockaddr *)&sa, sizeof(sa), &o, &ops, &w), 0);
+	ck_assert_ptr_null(c);
+	ck_assert_str_eq(o.refused, "node.conn[0].tcp.congestion_control");
+	sd_event_unref(ev);
+	close(lfd);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tcpconn");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, test_tcpconn_sets_window_tos_and_congestion);
+	tcase_add_test(tc, test_tcpconn_zero_leaves_kernel_defaults);
+	tcase_add_test(tc, test_tcpconn_names_the_setting_the_kernel_refuses);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
