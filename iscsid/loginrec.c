@@ -189,12 +189,30 @@ static int fill_tcp(struct tcpconn_opts *t, const struct rec *r, struct ll_error
 			  "node.conn[0].tcp.congestion_control", err);
 }
 
+/* Only iscsi_tcp is driven: an iser or offload iface is refused, never
+ * quietly logged in over TCP instead. */
+static int check_transport(const struct rec *node, struct ll_error *err)
+{
+	const char *t = rec_get(node, "iface.transport_name");
+	const char *iface = rec_get(node, "iface.iscsi_ifacename");
+
+	if (!t || !*t || strcmp(t, "tcp") == 0)
+		return 0;
+	ll_error_set(err, ISCSI_ERR_TRANS_NOT_FOUND,
+		     "iface %s uses transport %s: lunlink drives software iSCSI over TCP "
+		     "(iscsi_tcp) only; iSER and offload (hardware) transports are not supported",
+		     iface && *iface ? iface : "default", t);
+	return -EINVAL;
+}
+
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err)
 {
 	char portal[300];
 
 	memset(p, 0, sizeof(*p));
+	if (check_transport(node, err) < 0)
+		return -EINVAL;
 	if (copy_field(p->target_name, sizeof(p->target_name), rec_get(node, "node.name"),
 		       "node.name", err) < 0 ||
 	    copy_field(p->iface, sizeof(p->iface), rec_get(node, "iface.iscsi_ifacename"),
