@@ -34,7 +34,8 @@ static const struct {
 	bool is_bool;
 } daemon_keys[] = {
 	{ "iscsid.startup", "", false },
-	{ "iscsid.safe_logout", "No", true },
+	/* open-iscsi's default is No; lunlink's is the safe one */
+	{ "iscsid.safe_logout", "Yes", true },
 	{ "iscsid.ipc_auth_uid", "Yes", true },
 };
 

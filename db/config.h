@@ -48,7 +48,7 @@ void cfg_free(struct cfg *c);
 
 /* Value of any key as set in the file (last one wins); for the daemon keys
  * the built-in default when absent (iscsid.startup "", iscsid.safe_logout
- * "No", iscsid.ipc_auth_uid "Yes"); NULL for other absent keys. */
+ * "Yes", unlike open-iscsi's "No"; iscsid.ipc_auth_uid "Yes"); NULL for other absent keys. */
 const char *cfg_get(const struct cfg *c, const char *key);
 /* Yes/No key; def when absent or not a boolean. */
 bool cfg_get_bool(const struct cfg *c, const char *key, bool def);

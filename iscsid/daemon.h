@@ -23,6 +23,10 @@ struct daemon {
 	struct discovery *discoveries;  /* in flight */
 	unsigned ndiscoveries;
 	bool stopping;
+	/* iscsid.safe_logout: refuse to log out a session whose disks are
+	 * mounted or swap (unless the request is forced).  lunlink's default
+	 * is Yes; an explicit No logs out regardless, as open-iscsi does. */
+	bool safe_logout;
 };
 
 /* request_handler_t for control_new(): routes a request by type. */

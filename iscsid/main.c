@@ -159,7 +159,8 @@ static void config_diag(void *userdata, enum rec_diag_level level, const char *f
 /*
  * iscsid.conf: node and discovery defaults are applied by iscsiadm when it
  * creates records (as in open-iscsi); the daemon itself uses
- * iscsid.ipc_auth_uid.  Bad lines are reported and skipped.
+ * iscsid.ipc_auth_uid and iscsid.safe_logout.  Bad lines are reported and
+ * skipped.  An unreadable file keeps the safe defaults.
  */
 static void load_config(struct daemon *d)
 {
@@ -172,6 +173,10 @@ static void load_config(struct daemon *d)
 		return;
 	}
 	control_set_auth_by_uid(d->control, cfg_get_bool(c, "iscsid.ipc_auth_uid", true));
+	d->safe_logout = cfg_get_bool(c, "iscsid.safe_logout", true);
+	if (!d->safe_logout)
+		log_info("iscsid.safe_logout = No: sessions are logged out even while "
+			 "their disks are mounted");
 	cfg_free(c);
 }
 
@@ -224,7 +229,7 @@ static int run(struct daemon *d, int *ready_fd)
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
-	struct daemon d = { 0 };
+	struct daemon d = { .safe_logout = true };
 	int ready_fd = -1;
 	int r;
 

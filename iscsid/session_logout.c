@@ -2,7 +2,8 @@
 /*
  * session_logout.c: logging a session out.
  *
- * Refuse when the session's storage is mounted (unless forced).  Then ask
+ * Refuse when the session's storage is mounted (unless forced, or
+ * iscsid.safe_logout = No).  Then ask
  * the kernel to remove the SCSI target while the connection still works
  * (UNBIND_SESSION: caches are flushed to the target), send a Logout
  * Request through the kernel and wait for the answer (bounded by
@@ -139,7 +140,7 @@ void session_logout(struct session *s, struct request *req, bool force)
 		request_fail(req, ISCSI_ERR_BUSY, "session %u is still logging in", s->sid);
 		return;
 	}
-	if (!force && storage_in_use(s, msg, sizeof(msg)) > 0) {
+	if (!force && s->d->safe_logout && storage_in_use(s, msg, sizeof(msg)) > 0) {
 		log_warn("%s: logout refused: %s", s->where, msg);
 		request_fail(req, ISCSI_ERR_BUSY, "%s", msg);
 		return;

@@ -40,11 +40,12 @@ START_TEST(test_missing_conf_gives_daemon_defaults)
 	struct cfg *c = NULL;
 
 	ck_assert_int_eq(cfg_load(NULL, &c, NULL, NULL), 0);
-	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "No");
+	/* lunlink's default refuses to log out mounted disks (open-iscsi: No) */
+	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "Yes");
 	ck_assert_str_eq(cfg_get(c, "iscsid.ipc_auth_uid"), "Yes");
 	ck_assert_str_eq(cfg_get(c, "iscsid.startup"), "");
 	ck_assert_ptr_null(cfg_get(c, "node.startup"));
-	ck_assert(!cfg_get_bool(c, "iscsid.safe_logout", true));
+	ck_assert(cfg_get_bool(c, "iscsid.safe_logout", false));
 	ck_assert(cfg_get_bool(c, "iscsid.ipc_auth_uid", false));
 	cfg_free(c);
 }
@@ -61,6 +62,24 @@ static int open_shipped_conf(char *path, size_t cap)
 	return open(path, O_RDONLY | O_DIRECTORY);
 }
 
+/* Whether DIR/iscsid.conf has exactly this line. */
+static bool conf_has_line(const char *dir, const char *line)
+{
+	char path[PATH_MAX], buf[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/iscsid.conf", dir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		found = strcmp(buf, line) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
 START_TEST(test_shipped_iscsid_conf_parses_cleanly_with_documented_values)
 {
 	struct tu_diags d = { 0 };
@@ -75,6 +94,9 @@ START_TEST(test_shipped_iscsid_conf_parses_cleanly_with_documented_values)
 	ck_assert_int_eq(cfg_load(etc, &c, &diag, NULL), 0);
 	ck_assert_msg(d.errors + d.notices == 0, "%s", d.all);
 	ck_assert_str_eq(cfg_get(c, "iscsid.startup"), "/bin/systemctl start iscsid.socket");
+	/* shipped explicitly (a line, not only the built-in default) */
+	ck_assert(conf_has_line(etc, "iscsid.safe_logout = Yes"));
+	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "Yes");
 	n = cfg_rec_new(c, REC_NODE);
 	ck_assert_str_eq(rec_get(n, "node.conn[0].timeo.login_timeout"), "15");
 	ck_assert_str_eq(rec_get(n, "node.session.initial_login_retry_max"), "8");
@@ -88,6 +110,29 @@ START_TEST(test_shipped_iscsid_conf_parses_cleanly_with_documented_values)
 	ck_assert_str_eq(rec_get(s, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength"), "32768");
 	rec_free(n);
 	rec_free(s);
+	cfg_free(c);
+}
+END_TEST
+
+/* An explicit No is honoured (any case, as open-iscsi's parser); a value
+ * that is not a boolean is reported and keeps the safe default. */
+START_TEST(test_safe_logout_no_is_honoured_and_bad_value_stays_safe)
+{
+	static const char *const no[] = { "iscsid.safe_logout = No\n",
+					  "iscsid.safe_logout = no\n",
+					  "iscsid.safe_logout=NO\n" };
+	struct tu_diags d = { 0 };
+	struct cfg *c;
+
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		c = load_text(no[i], &d);
+		ck_assert_uint_eq(d.errors, 0);
+		ck_assert_msg(!cfg_get_bool(c, "iscsid.safe_logout", true), "%s", no[i]);
+		cfg_free(c);
+	}
+	c = load_text("iscsid.safe_logout = off\n", &d);
+	ck_assert_uint_eq(d.errors, 1);
+	ck_assert(cfg_get_bool(c, "iscsid.safe_logout", false));
 	cfg_free(c);
 }
 END_TEST
@@ -312,6 +357,7 @@ int main(void)
 	tcase_add_test(tc, test_root_comes_from_iscsi_config_dir_else_build_default);
 	tcase_add_test(tc, test_missing_conf_gives_daemon_defaults);
 	tcase_add_test(tc, test_shipped_iscsid_conf_parses_cleanly_with_documented_values);
+	tcase_add_test(tc, test_safe_logout_no_is_honoured_and_bad_value_stays_safe);
 	tcase_add_test(tc, test_templates_fill_new_node_and_discovery_records);
 	tcase_add_test(tc, test_bad_lines_are_reported_with_file_and_line_and_skipped);
 	tcase_add_test(tc, test_unknown_keys_are_noticed_and_kept_and_last_value_wins);
