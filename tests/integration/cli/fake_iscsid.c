@@ -15,6 +15,9 @@
  *   --discover FILE       DISCOVER answer: lines "T name", "P portal",
  *                         "W warning"; or --discover-fail CODE:MESSAGE
  *   --silent              read requests but never answer (timeouts)
+ *   --hangup N            on each connection, answer the first N-1 requests,
+ *                         then close the connection without answering the
+ *                         Nth (iscsid going away in the middle of a batch)
  *   --ready FILE          created once the socket listens
  *   --state "SID=CONN/SESS"   SESSION_INFO lists this session with these
  *                         iscsid states (repeatable; no rule = no sessions)
@@ -50,6 +53,7 @@ struct conn {
 	uint32_t len, got;
 	uint16_t type;
 	uint32_t id;
+	unsigned n_req;
 	struct ipc_msg held[MAX_HELD];
 	size_t n_held;
 };
@@ -57,6 +61,7 @@ struct conn {
 static struct {
 	FILE *log;
 	unsigned hold;
+	unsigned hangup;
 	bool silent;
 	const char *discover_file;
 	const char *discover_fail;
@@ -288,6 +293,11 @@ static int conn_read(struct conn *c)
 	c->hdr_got = 0;
 	if (ipc_msg_decode(&m, c->type, c->id, c->payload, c->len, NULL) < 0)
 		return -1;
+	if (cfg.hangup && ++c->n_req >= cfg.hangup) {
+		log_request(c, &m);
+		ipc_msg_free(&m);
+		return -1;
+	}
 	stop = handle(c, &m);
 	ipc_msg_free(&m);
 	return stop ? 1 : 0;
@@ -322,6 +332,8 @@ static void parse_args(int argc, char **argv, const char **ready)
 			cfg.log = fopen(v, "a");
 		else if (streq(a, "--hold"))
 			cfg.hold = (unsigned)atoi(v);
+		else if (streq(a, "--hangup"))
+			cfg.hangup = (unsigned)atoi(v);
 		else if (streq(a, "--discover"))
 			cfg.discover_file = v;
 		else if (streq(a, "--discover-fail"))

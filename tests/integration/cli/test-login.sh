@@ -23,6 +23,11 @@ expect_err "cannot_connect_message" "iscsiadm: can not connect to iSCSI daemon (
 expect_err "could_not_login_line" "iscsiadm: Could not login to $LOGIN1."
 expect_err "reported_error_20" "iscsiadm: initiator reported error (20 - could not connect to iscsid)"
 expect_err "could_not_log_into_all" "iscsiadm: Could not log into all portals"
+# every record fails with 20, but the connect failure is said only once
+run -m node -l
+expect_rc "login_all_without_iscsid_exits_20" 20
+check "connect_failure_said_once" [ "$(grep -c "could not connect to iscsid at" <<<"$ERR")" = 1 ]
+check "each_record_reported_20" [ "$(grep -cxF "iscsiadm: initiator reported error (20 - could not connect to iscsid)" <<<"$ERR")" = 2 ]
 
 # --- iscsid.startup starts it (like "systemctl start iscsid.socket")
 printf 'iscsid.startup = %s --log %s </dev/null >/dev/null 2>&1 & echo $! > %s\n' "$FAKE_ISCSID" "$FAKE_LOG" "$TESTDIR/started.pid" \
@@ -70,6 +75,28 @@ run -m node -T $T1 -l
 expect_rc "session_exists_exits_15" 15
 expect_err "session_exists_message" "iscsiadm: default: 1 session requested, but 1 already present."
 check "session_exists_has_no_could_not_login" not grep -q "Could not login to" <<<"$ERR"
+fake_stop
+
+# --- a sentence from iscsid on a success is not printed (open-iscsi prints
+#     only its "successful" line)
+fake_start --login "$T1=0:iscsid has something to say"
+run -m node -T $T1 -l
+expect_rc "success_with_sentence_exits_0" 0
+check "success_prints_nothing_on_stderr" [ -z "$ERR" ]
+fake_stop
+
+# --- iscsid goes away in the middle of a batch: what it answered is
+#     printed, the rest fails with 18 and says why
+fake_start --hangup 2
+run -m node -l
+expect_rc "iscsid_gone_exits_18" 18
+expect_out "iscsid_gone_first_login_printed" "$LOGGING1
+Logging in to [iface: default, target: $T2, portal: 127.0.0.2,3260]
+Login to $LOGIN1 successful."
+check "iscsid_gone_stderr" [ "$ERR" = "iscsiadm: Could not login to [iface: default, target: $T2, portal: 127.0.0.2,3260].
+iscsiadm: initiator reported error (18 - could not communicate to iscsid)
+iscsiadm: iscsid closed the connection before replying
+iscsiadm: Could not log into all portals" ]
 fake_stop
 
 # --- 64 logins pipelined on one connection: fake answers only after all

@@ -337,6 +337,26 @@ Logout of [sid: 2, target: $T2, portal: 127.0.0.1,3260] successful.
 Logout of [sid: 3, target: $T3, portal: ::1,3260] successful."
 fake_stop
 
+# --- iscsid goes away in the middle of a batch (it closes the connection
+#     when the 4th request arrives: sid 3 for logout, which groups by
+#     target, sid 4 for rescan): the answered ones are printed, the
+#     rest fails with 18 and says why
+fake_start --hangup 4
+run -m session -u
+expect_rc "logout_iscsid_gone_exits_18" 18
+expect_out_line "logout_iscsid_gone_answered_printed" "Logout of [sid: 2, target: $T2, portal: 127.0.0.1,3260] successful."
+check "logout_iscsid_gone_stderr" [ "$ERR" = "iscsiadm: Could not logout of [sid: 3, target: $T3, portal: ::1,3260].
+iscsiadm: initiator reported error (18 - could not communicate to iscsid)
+iscsiadm: iscsid closed the connection before replying
+iscsiadm: Could not logout of all requested sessions" ]
+fake_stop
+fake_start --hangup 4
+run -m session -R
+expect_rc "rescan_iscsid_gone_exits_18" 18
+check "rescan_iscsid_gone_stderr" [ "$ERR" = "iscsiadm: Could not rescan session sid 4.
+iscsiadm: iscsid closed the connection before replying
+iscsiadm: Could not execute operation on all sessions: could not communicate to iscsid" ]
+fake_stop
 # --- iscsid unreachable: nothing is logged out (open-iscsi's exit 21)
 run -m session -r 2 -u
 expect_rc "logout_without_iscsid_exits_21" 21
