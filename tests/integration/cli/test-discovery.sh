@@ -140,6 +140,12 @@ run -m discovery -t st -p 127.0.0.1
 expect_rc "auth_failure_exits_24" 24
 expect_err "auth_failure_summary" "iscsiadm: Could not perform SendTargets discovery: iSCSI login failed due to authorization failure"
 fake_stop
+# a sentence on a successful answer is not printed: only failures explain
+fake_start --discover-fail "0:iscsid has something to say"
+run -m discovery -t st -p 127.0.0.1
+expect_rc "success_with_sentence_no_portals_21" 21
+check "success_sentence_not_printed" [ "$ERR" = "iscsiadm: No portals found" ]
+fake_stop
 
 # --- discoverydb: stored settings drive discovery (-D)
 fake_start --discover "$ANS"
