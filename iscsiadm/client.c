@@ -353,3 +353,161 @@ int client_call(struct client *c, struct ipc_msg *req, struct ipc_msg *reply,
 		ipc_msg_free(reply);
 	}
 }
+
+struct client_result client_reply_result(const struct ipc_msg *reply)
+{
+	struct client_result r = { ISCSI_ERR_ISCSID_COMM_ERR, NULL };
+	uint32_t status;
+
+	if (ipc_msg_get_u32(reply, IPC_A_STATUS, &status) == 0)
+		r.status = (int)status;
+	if (r.status) {
+		r.msg = ipc_msg_get_str(reply, IPC_A_MESSAGE);
+		if (r.msg && !*r.msg)
+			r.msg = NULL;
+	}
+	return r;
+}
+
+struct client_result client_error_result(const struct ll_error *err)
+{
+	struct client_result r = { ISCSI_ERR_ISCSID_COMM_ERR, NULL };
+
+	if (err->code)
+		r.status = err->code;
+	if (err->msg[0] && err->code != ISCSI_ERR_ISCSID_NOTCONN)
+		r.msg = err->msg;
+	return r;
+}
+
+/* One request of a batch: its id, and its outcome until it is reported. */
+struct pending {
+	uint32_t id;
+	int status;
+	char *msg;
+	bool done;
+};
+
+struct batch_run {
+	const struct client_batch *b;
+	struct pending *p;
+	size_t done;        /* how many have an outcome */
+	size_t reported;    /* the first p[reported] without a result() call */
+};
+
+static void settle(struct batch_run *r, struct pending *p, struct client_result res)
+{
+	p->status = res.status;
+	p->msg = res.msg ? strdup(res.msg) : NULL;
+	p->done = true;
+	r->done++;
+}
+
+/* Hands out the outcomes at the front, keeping the caller's order. */
+static void report_ready(struct batch_run *r)
+{
+	const struct client_batch *b = r->b;
+
+	for (; r->reported < b->n && r->p[r->reported].done; r->reported++) {
+		struct pending *p = &r->p[r->reported];
+
+		b->result(b->ud, r->reported, (struct client_result){ p->status, p->msg });
+	}
+	fflush(stdout);
+}
+
+static void fail_rest(struct batch_run *r, const struct ll_error *err)
+{
+	for (size_t i = 0; i < r->b->n; i++)
+		if (!r->p[i].done)
+			settle(r, &r->p[i], client_error_result(err));
+}
+
+static void take_reply(struct batch_run *r, const struct ipc_msg *reply)
+{
+	for (size_t i = 0; i < r->b->n; i++) {
+		if (r->p[i].id == reply->id && !r->p[i].done) {
+			settle(r, &r->p[i], client_reply_result(reply));
+			return;
+		}
+	}
+	log_debug(1, "ignoring a reply to unknown request %u", reply->id);
+}
+
+static int queue_all(struct client *c, struct batch_run *r, struct ll_error *err)
+{
+	const struct client_batch *b = r->b;
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct ipc_msg m;
+		int rc;
+
+		ipc_msg_init(&m, b->type, 0);
+		rc = b->build(b->ud, i, &m) < 0 ? -1 : client_queue(c, &m, err);
+		r->p[i].id = m.id;
+		ipc_msg_free(&m);
+		if (rc < 0) {
+			if (!err->code)
+				ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void wait_all(struct client *c, struct batch_run *r, int64_t deadline)
+{
+	struct ll_error err = { 0 };
+
+	while (r->done < r->b->n) {
+		struct ipc_msg reply;
+
+		if (client_recv(c, &reply, deadline, &err) < 0) {
+			fail_rest(r, &err);
+			break;
+		}
+		take_reply(r, &reply);
+		ipc_msg_free(&reply);
+		report_ready(r);
+	}
+}
+
+static void batch_free(struct batch_run *r)
+{
+	for (size_t i = 0; i < r->b->n; i++)
+		free(r->p[i].msg);
+	free(r->p);
+}
+
+int client_batch_run(struct client *c, const struct client_batch *b, int64_t deadline,
+		     bool wait, struct ll_error *err)
+{
+	struct batch_run r = { .b = b };
+	struct ll_error qerr = { 0 };
+	int rc = 0;
+
+	r.p = calloc(b->n ? b->n : 1, sizeof(*r.p));
+	if (!r.p) {
+		ll_error_set(&qerr, ISCSI_ERR_NOMEM, "out of memory");
+		client_batch_fail(b, &qerr);
+		return 0;
+	}
+	if (queue_all(c, &r, &qerr) < 0)
+		fail_rest(&r, &qerr);
+	else if (!wait)
+		rc = client_flush(c, deadline, err);
+	else
+		wait_all(c, &r, deadline);
+	report_ready(&r);
+	batch_free(&r);
+	return rc;
+}
+
+void client_batch_fail(const struct client_batch *b, const struct ll_error *err)
+{
+	struct client_result res = client_error_result(err);
+
+	for (size_t i = 0; i < b->n; i++)
+		b->result(b->ud, i, res);
+	fflush(stdout);
+}

@@ -66,6 +66,16 @@ int ctx_cfg(struct ctx *c, const struct cfg **out)
 	return 0;
 }
 
+int ctx_client_open(struct ctx *c, struct client **out, struct ll_error *err)
+{
+	const struct cfg *cfg = NULL;
+
+	/* a broken iscsid.conf is reported by ctx_cfg(); iscsid may still
+	 * be running, so try without the startup command */
+	ctx_cfg(c, &cfg);
+	return client_open(out, true, cfg, err);
+}
+
 int ctx_iname(struct ctx *c, const char **out)
 {
 	struct ll_error err = { 0 };

@@ -16,6 +16,7 @@
 
 #include "db/config.h"
 #include "db/nodedb.h"
+#include "iscsiadm/client.h"
 #include "iscsiadm/opts.h"
 #include "iscsiadm/portal.h"
 
@@ -50,6 +51,10 @@ struct ndb_filter ctx_node_filter(const struct ctx *c, const char *iface);
  * another exit code after printing the problem.
  */
 int ctx_iface(struct ctx *c, const char *name, struct rec **out);
+
+/* A connection to iscsid, running iscsid.conf's iscsid.startup when it is
+ * not listening (client_open(), which prints why it failed). */
+int ctx_client_open(struct ctx *c, struct client **out, struct ll_error *err);
 
 /* Prints a struct ll_error as "iscsiadm: msg" and returns its code
  * (ISCSI_ERR when it has none). */

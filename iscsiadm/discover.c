@@ -112,30 +112,25 @@ static int ask_iscsid(struct ctx *c, const struct rec *drec, const struct rec *i
 		      struct ipc_msg *reply)
 {
 	struct ll_error err = { 0 };
-	const struct cfg *cfg = NULL;
 	struct client *cl = NULL;
+	struct client_result r;
 	struct ipc_msg req;
-	uint32_t status = ISCSI_ERR_ISCSID_COMM_ERR;
-	const char *msg;
 	int rc = build_request(c, drec, iface, &req);
+	bool answered = false;
 
-	ctx_cfg(c, &cfg);
-	if (!rc && client_open(&cl, true, cfg, &err) == 0 &&
-	    client_call(cl, &req, reply, client_deadline(discover_timeout_s(drec)), &err) == 0) {
-		print_warnings(reply);
-		if (ipc_msg_get_u32(reply, IPC_A_STATUS, &status) < 0)
-			status = ISCSI_ERR_ISCSID_COMM_ERR;
-		msg = ipc_msg_get_str(reply, IPC_A_MESSAGE);
-		if (status && msg && *msg)
-			log_error("%s", msg);
-		rc = (int)status;
-		if (rc)
-			ipc_msg_free(reply);
-	} else if (!rc) {
-		if (err.code != ISCSI_ERR_ISCSID_NOTCONN)
-			log_error("%s", err.msg);
-		rc = err.code ? err.code : ISCSI_ERR_ISCSID_COMM_ERR;
+	if (!rc) {
+		answered = ctx_client_open(c, &cl, &err) == 0 &&
+			   client_call(cl, &req, reply,
+				       client_deadline(discover_timeout_s(drec)), &err) == 0;
+		if (answered)
+			print_warnings(reply);
+		r = answered ? client_reply_result(reply) : client_error_result(&err);
+		if (r.msg)
+			log_error("%s", r.msg);
+		rc = r.status;
 	}
+	if (rc && answered)
+		ipc_msg_free(reply);
 	ipc_msg_free(&req);
 	client_close(cl);
 	if (rc)

@@ -2,7 +2,6 @@
 /* login.c: pipelined IPC_LOGIN requests and open-iscsi's login lines. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "iscsiadm/client.h"
 #include "iscsiadm/login.h"
@@ -16,10 +15,8 @@
 
 struct login_item {
 	struct rec *rec;
-	uint32_t id;
 	int status;
-	char *message;       /* iscsid's sentence, may be NULL */
-	bool done, printed;
+	bool present;        /* has its sessions already: not sent */
 };
 
 int login_msg_add_record(struct ipc_msg *m, const struct rec *r)
@@ -90,146 +87,67 @@ static int login_timeout_s(struct rec *const *recs, size_t n)
 	return client_timeout((int)worst + LOGIN_SLACK_S);
 }
 
-static void print_result(struct login_item *it)
+static void print_result(const struct login_item *it, const char *msg)
 {
 	char what[3 * REC_VALUE_MAX + 64];
 
 	describe(what, sizeof(what), it->rec);
 	if (it->status == 0) {
 		printf("Login to %s successful.\n", what);
-		fflush(stdout);
-	} else if (it->status == ISCSI_ERR_SESS_EXISTS && it->message) {
+	} else if (it->status == ISCSI_ERR_SESS_EXISTS && msg) {
 		/* iscsid words it like open-iscsi: "default: 1 session
 		 * requested, but 1 already present." */
-		log_error("%s", it->message);
+		log_error("%s", msg);
 	} else {
 		log_error("Could not login to %s.", what);
 		log_exit_code(it->status);
-		if (it->message)
-			log_error("%s", it->message);
-	}
-	it->printed = true;
-}
-
-/* Prints the finished items at the front, keeping record order. */
-static void print_ready(struct login_item *items, size_t n)
-{
-	for (size_t i = 0; i < n && items[i].done; i++)
-		if (!items[i].printed)
-			print_result(&items[i]);
-}
-
-static void fail_pending(struct login_item *items, size_t n, const struct ll_error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].done)
-			continue;
-		items[i].done = true;
-		items[i].status = err->code ? err->code : ISCSI_ERR_ISCSID_COMM_ERR;
-		/* client_open() already said why it could not connect */
-		if (err->msg[0] && !items[i].message && err->code != ISCSI_ERR_ISCSID_NOTCONN)
-			items[i].message = strdup(err->msg);
+		if (msg)
+			log_error("%s", msg);
 	}
 }
 
-static void take_reply(struct login_item *items, size_t n, struct ipc_msg *reply)
+/* The batch's ud: the items sent, in record order. */
+static int build_login(void *ud, size_t i, struct ipc_msg *req)
 {
-	uint32_t status = ISCSI_ERR_ISCSID_COMM_ERR;
-	const char *msg;
+	struct login_item **sent = ud;
 
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].id != reply->id || items[i].done)
-			continue;
-		if (ipc_msg_get_u32(reply, IPC_A_STATUS, &status) < 0)
-			status = ISCSI_ERR_ISCSID_COMM_ERR;
-		msg = ipc_msg_get_str(reply, IPC_A_MESSAGE);
-		items[i].status = (int)status;
-		items[i].message = msg && *msg ? strdup(msg) : NULL;
-		items[i].done = true;
-		return;
-	}
-	log_debug(1, "ignoring a reply to unknown request %u", reply->id);
+	return login_msg_add_record(req, sent[i]->rec);
 }
 
-static int queue_all(struct client *cl, struct login_item *items, size_t n,
-		     struct ll_error *err)
+static void login_result(void *ud, size_t i, struct client_result r)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct ipc_msg m;
-		int r;
+	struct login_item **sent = ud;
 
-		if (items[i].done)   /* already logged in: nothing to send */
-			continue;
-		ipc_msg_init(&m, IPC_LOGIN, 0);
-		r = login_msg_add_record(&m, items[i].rec) < 0 ? -1 :
-		    client_queue(cl, &m, err);
-		items[i].id = m.id;
-		ipc_msg_free(&m);
-		if (r < 0) {
-			if (!err->code)
-				ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory");
-			return -1;
-		}
-	}
-	return 0;
+	sent[i]->status = r.status;
+	print_result(sent[i], r.msg);
 }
 
-static void wait_all(struct client *cl, struct login_item *items, size_t n,
-		     int64_t deadline)
-{
-	struct ll_error err = { 0 };
-	size_t left = 0;
-
-	for (size_t i = 0; i < n; i++)
-		left += !items[i].done;
-	while (left) {
-		struct ipc_msg reply;
-
-		if (client_recv(cl, &reply, deadline, &err) < 0) {
-			fail_pending(items, n, &err);
-			break;
-		}
-		take_reply(items, n, &reply);
-		ipc_msg_free(&reply);
-		left = 0;
-		for (size_t i = 0; i < n; i++)
-			left += !items[i].done;
-		print_ready(items, n);
-	}
-	print_ready(items, n);
-}
-
+/* Returns 0, or the exit code of a -W request that could not be written. */
 static int send_and_wait(struct ctx *c, struct login_item *items, size_t n,
 			 struct rec *const *recs, bool wait)
 {
-	struct ll_error err = { 0 };
-	const struct cfg *cfg = NULL;
-	struct client *cl = NULL;
+	struct client_batch b = { .type = IPC_LOGIN, .build = build_login,
+				  .result = login_result };
 	int64_t deadline = client_deadline(login_timeout_s(recs, n));
-	size_t pending = 0;
+	struct login_item **sent = calloc(n, sizeof(*sent));
+	struct ll_error err = { 0 };
+	struct client *cl = NULL;
+	int rc = 0;
 
+	if (!sent)
+		return ISCSI_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		pending += !items[i].done;
-	if (pending == 0)
-		return 0;
-	ctx_cfg(c, &cfg);
-	if (client_open(&cl, true, cfg, &err) < 0 || queue_all(cl, items, n, &err) < 0) {
-		fail_pending(items, n, &err);
-		print_ready(items, n);
-		client_close(cl);
-		return 0;
-	}
-	if (!wait) {
-		int rc = client_flush(cl, deadline, &err) < 0 ? ctx_report(&err) : 0;
-
-		client_close(cl);
-		for (size_t i = 0; i < n; i++)
-			items[i].done = items[i].printed = true;
-		return rc;
-	}
-	wait_all(cl, items, n, deadline);
+		if (!items[i].present)
+			sent[b.n++] = &items[i];
+	b.ud = sent;
+	/* when every record has its sessions iscsid is not asked */
+	if (b.n && ctx_client_open(c, &cl, &err) < 0)
+		client_batch_fail(&b, &err);
+	else if (b.n && client_batch_run(cl, &b, deadline, wait, &err) < 0)
+		rc = ctx_report(&err);
 	client_close(cl);
-	return 0;
+	free(sent);
+	return rc;
 }
 
 /*
@@ -250,7 +168,7 @@ static bool already_present(const struct session_list *sl, struct login_item *it
 	log_error("%s: %ld session%s requested, but %zu already present.",
 		  *iface ? iface : "default", want, want == 1 ? "" : "s", have);
 	it->status = ISCSI_ERR_SESS_EXISTS;
-	it->done = it->printed = true;
+	it->present = true;
 	return true;
 }
 
@@ -292,8 +210,6 @@ int login_records(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = items[i].status;
 out:
-	for (size_t i = 0; i < n; i++)
-		free(items[i].message);
 	free(items);
 	return rc;
 }

@@ -27,7 +27,6 @@
 #include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
 
-/* "sessionS" as one component of a path. */
 /* -r: a session number, or a sysfs path such as
  * /sys/devices/platform/hostH/sessionS[/targetH:0:T[/H:0:T:L]]. */
 static int parse_sid(const char *arg, unsigned *sid)
@@ -231,7 +230,7 @@ int kill_iscsid(struct ctx *c, int priority)
 	struct ll_error err = { 0 };
 	struct client *cl = NULL;
 	struct ipc_msg req, reply;
-	uint32_t status = 0;
+	int status;
 
 	(void)c;
 	if (priority != 0) {
@@ -241,16 +240,15 @@ int kill_iscsid(struct ctx *c, int priority)
 	ipc_msg_init(&req, IPC_STOP, 0);
 	if (client_open(&cl, false, NULL, &err) < 0 ||
 	    client_call(cl, &req, &reply, client_deadline(client_timeout(30)), &err) < 0) {
-		status = err.code ? (uint32_t)err.code : ISCSI_ERR_ISCSID_COMM_ERR;
+		status = client_error_result(&err).status;
 	} else {
-		if (ipc_msg_get_u32(&reply, IPC_A_STATUS, &status) < 0)
-			status = ISCSI_ERR_ISCSID_COMM_ERR;
+		status = client_reply_result(&reply).status;
 		ipc_msg_free(&reply);
 	}
 	ipc_msg_free(&req);
 	client_close(cl);
 	if (status) {
-		log_exit_code((int)status);
+		log_exit_code(status);
 		log_error("Could not stop iscsid. Trying sending iscsid SIGTERM or SIGKILL "
 			  "signals manually");
 	}

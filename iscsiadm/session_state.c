@@ -51,26 +51,25 @@ static void take_reply(const struct ipc_msg *m, struct session_states *st)
 void session_states_query(struct ctx *c, struct session_states *out)
 {
 	struct ll_error err = { 0 };
-	const struct cfg *cfg = NULL;
 	struct client *cl = NULL;
 	struct ipc_msg req, reply;
-	uint32_t status = 0;
+	struct client_result r;
 
 	memset(out, 0, sizeof(*out));
 	/* open-iscsi also tries iscsid.startup here; its messages say why
 	 * the states below read "Unknown". */
-	ctx_cfg(c, &cfg);
-	if (client_open(&cl, true, cfg, &err) < 0)
+	if (ctx_client_open(c, &cl, &err) < 0)
 		return;
 	ipc_msg_init(&req, IPC_SESSION_INFO, 0);
 	if (client_call(cl, &req, &reply, client_deadline(client_timeout(INFO_TIMEOUT_S)),
 			&err) < 0) {
 		log_debug(1, "no session states from iscsid: %s", err.msg);
 	} else {
-		if (ipc_msg_get_u32(&reply, IPC_A_STATUS, &status) == 0 && status == 0)
+		r = client_reply_result(&reply);
+		if (r.status == 0)
 			take_reply(&reply, out);
 		else
-			log_debug(1, "iscsid did not give session states (status %u)", status);
+			log_debug(1, "iscsid did not give session states (status %d)", r.status);
 		ipc_msg_free(&reply);
 	}
 	ipc_msg_free(&req);
