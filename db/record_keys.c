@@ -64,10 +64,10 @@ static const char *const w_chap_algs[] = { "MD5", "SHA1", "SHA256", "SHA3-256", 
 /* The iface block, shared by node records and ifaces/<name>. */
 #define IFACE_ROWS \
 	STR("iface.iscsi_ifacename", "default", REC_F_IFACE_MODE, K_NI), \
-	STR("iface.net_ifacename", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
-	STR("iface.ipaddress", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
+	STR("iface.net_ifacename", "", REC_F_IFACE_MODE, K_NI), \
+	STR("iface.ipaddress", "", REC_F_IFACE_MODE, K_NI), \
 	INT("iface.prefix_len", 0, 0, 128, 0, K_NI, NO_TCP), \
-	STR("iface.hwaddress", "", REC_F_IFACE_MODE, K_NI, NOT_IMPL), \
+	STR("iface.hwaddress", "", REC_F_IFACE_MODE, K_NI), \
 	STR("iface.transport_name", "tcp", 0, K_NI), \
 	STR("iface.initiatorname", "", REC_F_IFACE_MODE, K_NI), \
 	S_IF("state"), \

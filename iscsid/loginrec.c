@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loginrec.c: record -> login configuration (see loginrec.h). */
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
+#include <strings.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -205,6 +207,47 @@ static int check_transport(const struct rec *node, struct ll_error *err)
 	return -EINVAL;
 }
 
+/* The network interface whose MAC address is mac ("52:54:00:12:34:56"). */
+static bool netdev_of_hwaddress(const char *mac, char *dev, size_t cap)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+	bool found = false;
+
+	for (i = all; i && i->if_index && !found; i++) {
+		char path[64], addr[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address", i->if_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(addr, sizeof(addr), f))
+			addr[strcspn(addr, "\n")] = '\0';
+		fclose(f);
+		found = !strcasecmp(addr, mac) && str_copy(dev, cap, i->if_name) == 0;
+	}
+	if (all)
+		if_freenameindex(all);
+	return found;
+}
+
+/* iface.net_ifacename / hwaddress / ipaddress: which socket binding. */
+static int fill_binding(struct tcpconn_opts *t, const struct rec *r, struct ll_error *err)
+{
+	const char *net = rec_get(r, "iface.net_ifacename") ?: "";
+	const char *hw = rec_get(r, "iface.hwaddress") ?: "";
+
+	if (*hw && !netdev_of_hwaddress(hw, t->bind_dev, sizeof(t->bind_dev)))
+		return ll_error_set(err, ISCSI_ERR_INVAL, "iface.hwaddress %s matches no "
+				    "network interface", hw), -EINVAL;
+	t->dev_key = *hw ? "iface.hwaddress" : "iface.net_ifacename";
+	if (!*hw && copy_field(t->bind_dev, sizeof(t->bind_dev), net, "iface.net_ifacename",
+			       err) < 0)
+		return -EINVAL;
+	return copy_field(t->bind_ip, sizeof(t->bind_ip), rec_get(r, "iface.ipaddress"),
+			  "iface.ipaddress", err);
+}
+
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err)
 {
@@ -222,7 +265,8 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 			rec_get_int(node, "node.conn[0].port"), rec_get_int(node, "node.tpgt"),
 			err) < 0 ||
 	    fill_auth(p, node, "node.session.", err) < 0 ||
-	    fill_neg_node(&p->neg, node, err) < 0 || fill_tcp(&p->tcp, node, err) < 0)
+	    fill_neg_node(&p->neg, node, err) < 0 || fill_tcp(&p->tcp, node, err) < 0 ||
+	    fill_binding(&p->tcp, node, err) < 0)
 		return -EINVAL;
 	if (!p->target_name[0])
 		return ll_error_set(err, ISCSI_ERR_INVAL, "the record has no node.name"), -EINVAL;

@@ -43,6 +43,7 @@ START_TEST(test_socket_and_timeout_keys_are_applied)
 		"node.conn[0].tcp.window_size", "node.conn[0].tcp.type_of_service",
 		"node.conn[0].tcp.congestion_control", "node.conn[0].timeo.auth_timeout",
 		"node.conn[0].timeo.login_timeout", "node.session.err_timeo.tgt_reset_timeout",
+		"iface.net_ifacename", "iface.ipaddress", "iface.hwaddress",
 	};
 	static const char *const disc_applied[] = {
 		"discovery.sendtargets.timeo.auth_timeout",

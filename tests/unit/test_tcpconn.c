@@ -111,6 +111,42 @@ START_TEST(test_tcpconn_zero_leaves_kernel_defaults)
 }
 END_TEST
 
+START_TEST(test_tcpconn_binds_device_and_source_address)
+{
+	struct tcpconn_opts o = { .bind_dev = "lo", .bind_ip = "127.0.0.2" };
+	struct sockaddr_in local;
+	socklen_t len = sizeof(local);
+	char dev[16] = "", ip[INET_ADDRSTRLEN];
+	socklen_t dlen = sizeof(dev);
+	int fd = connect_with(&o);
+
+	ck_assert_int_eq(getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev, &dlen), 0);
+	ck_assert_str_eq(dev, "lo");
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&local, &len), 0);
+	inet_ntop(AF_INET, &local.sin_addr, ip, sizeof(ip));
+	ck_assert_str_eq(ip, "127.0.0.2");
+	close(fd);
+}
+END_TEST
+
+/* An IPv6 source for an IPv4 portal is named, not ignored. */
+START_TEST(test_tcpconn_refuses_a_source_of_the_other_family)
+{
+	struct tcpconn_opts o = { .bind_ip = "::1" };
+	struct sockaddr_in sa;
+	struct waiter w = { 0 };
+	struct tcpconn *c = NULL;
+	sd_event *ev = NULL;
+	int lfd = listener(&sa);
+
+	ck_assert_int_ge(sd_event_new(&ev), 0);
+	ck_assert_int_lt(tcpconn_new(&c, ev, (struct sockaddr *)&sa, sizeof(sa), &o, &ops, &w), 0);
+	ck_assert_str_eq(o.refused, "iface.ipaddress");
+	sd_event_unref(ev);
+	close(lfd);
+}
+END_TEST
+
 START_TEST(test_tcpconn_names_the_setting_the_kernel_refuses)
 {
 	struct tcpconn_opts o = { .congestion = "no-such-cc" };
@@ -138,6 +174,8 @@ int main(void)
 
 	tcase_add_test(tc, test_tcpconn_sets_window_tos_and_congestion);
 	tcase_add_test(tc, test_tcpconn_zero_leaves_kernel_defaults);
+	tcase_add_test(tc, test_tcpconn_binds_device_and_source_address);
+	tcase_add_test(tc, test_tcpconn_refuses_a_source_of_the_other_family);
 	tcase_add_test(tc, test_tcpconn_names_the_setting_the_kernel_refuses);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
