@@ -44,7 +44,8 @@ static void print_flat(const struct sysfs_session *s)
 
 /* Portals are printed unless the previous session (of the same target)
  * had the same current portal; then open-iscsi prints an empty line. */
-static void print_portals(const struct sysfs_session *s, const struct sysfs_session *prev)
+static void print_portals(const char *px, const struct sysfs_session *s,
+			  const struct sysfs_session *prev)
 {
 	char portal[PORTAL_TEXT_MAX];
 
@@ -54,95 +55,107 @@ static void print_portals(const struct sysfs_session *s, const struct sysfs_sess
 		return;
 	}
 	portal_format(portal, sizeof(portal), s->conn.address, s->conn.port);
-	printf("\tCurrent Portal: %s,%d\n", portal, s->tpgt);
+	printf("%s\tCurrent Portal: %s,%d\n", px, portal, s->tpgt);
 	portal_format(portal, sizeof(portal), s->conn.persistent_address,
 		      s->conn.persistent_port);
-	printf("\tPersistent Portal: %s,%d\n", portal, s->tpgt);
+	printf("%s\tPersistent Portal: %s,%d\n", px, portal, s->tpgt);
 }
 
-static void print_iface(const struct sysfs_session *s)
+static void print_iface(const char *px, const struct sysfs_session *s)
 {
 	const char *ip = or_default(s->host_ipaddress);
 
-	printf("\t\t**********\n\t\tInterface:\n\t\t**********\n");
-	printf("\t\tIface Name: %s\n", session_iface(s));
-	printf("\t\tIface Transport: %s\n", or_empty(s->transport));
-	printf("\t\tIface Initiatorname: %s\n", or_empty(s->initiatorname));
+	printf("%s\t\t**********\n", px);
+	printf("%s\t\tInterface:\n", px);
+	printf("%s\t\t**********\n", px);
+	printf("%s\t\tIface Name: %s\n", px, session_iface(s));
+	printf("%s\t\tIface Transport: %s\n", px, or_empty(s->transport));
+	printf("%s\t\tIface Initiatorname: %s\n", px, or_empty(s->initiatorname));
 	/* open-iscsi brackets anything without a dot, even "default" */
 	if (strchr(ip, '.'))
-		printf("\t\tIface IPaddress: %s\n", ip);
+		printf("%s\t\tIface IPaddress: %s\n", px, ip);
 	else
-		printf("\t\tIface IPaddress: [%s]\n", ip);
-	printf("\t\tIface HWaddress: %s\n", or_default(s->host_hwaddress));
-	printf("\t\tIface Netdev: %s\n", or_default(s->host_netdev));
+		printf("%s\t\tIface IPaddress: [%s]\n", px, ip);
+	printf("%s\t\tIface HWaddress: %s\n", px, or_default(s->host_hwaddress));
+	printf("%s\t\tIface Netdev: %s\n", px, or_default(s->host_netdev));
 }
 
-static void print_states(const struct sysfs_session *s, const struct session_states *st)
+static void print_states(const char *px, const struct sysfs_session *s,
+			 const struct session_states *st)
 {
-	printf("\t\tSID: %u\n", s->sid);
-	printf("\t\tiSCSI Connection State: %s\n", session_state_conn(st, s->sid));
-	printf("\t\tiSCSI Session State: %s\n", s->state[0] ? s->state : "Unknown");
-	printf("\t\tInternal iscsid Session State: %s\n", session_state_sess(st, s->sid));
+	printf("%s\t\tSID: %u\n", px, s->sid);
+	printf("%s\t\tiSCSI Connection State: %s\n", px, session_state_conn(st, s->sid));
+	printf("%s\t\tiSCSI Session State: %s\n", px, s->state[0] ? s->state : "Unknown");
+	printf("%s\t\tInternal iscsid Session State: %s\n", px, session_state_sess(st, s->sid));
 }
 
-static void print_tmo(const char *name, long v)
+static void print_tmo(const char *px, const char *name, long v)
 {
 	if (v >= 0)
-		printf("\t\t%s: %ld\n", name, v);
+		printf("%s\t\t%s: %ld\n", px, name, v);
 	else
-		printf("\t\t%s: %s\n", name, UNKNOWN_VALUE);
+		printf("%s\t\t%s: %s\n", px, name, UNKNOWN_VALUE);
 }
 
-static void print_timeouts_chap(const struct sysfs_session *s)
+static void print_timeouts(const char *px, const struct sysfs_session *s)
 {
-	printf("\t\t*********\n\t\tTimeouts:\n\t\t*********\n");
-	printf("\t\tRecovery Timeout: %ld\n", s->recovery_tmo);
-	print_tmo("Target Reset Timeout", s->tgt_reset_tmo);
-	print_tmo("LUN Reset Timeout", s->lu_reset_tmo);
-	print_tmo("Abort Timeout", s->abort_tmo);
+	printf("%s\t\t*********\n", px);
+	printf("%s\t\tTimeouts:\n", px);
+	printf("%s\t\t*********\n", px);
+	printf("%s\t\tRecovery Timeout: %ld\n", px, s->recovery_tmo);
+	print_tmo(px, "Target Reset Timeout", s->tgt_reset_tmo);
+	print_tmo(px, "LUN Reset Timeout", s->lu_reset_tmo);
+	print_tmo(px, "Abort Timeout", s->abort_tmo);
+}
+
+static void print_chap(const char *px, const struct sysfs_session *s)
+{
 	/* Secrets are never read from sysfs: always masked. */
-	printf("\t\t*****\n\t\tCHAP:\n\t\t*****\n");
-	printf("\t\tusername: %s\n", or_empty(s->username));
-	printf("\t\tpassword: ********\n");
-	printf("\t\tusername_in: %s\n", or_empty(s->username_in));
-	printf("\t\tpassword_in: ********\n");
+	printf("%s\t\t*****\n", px);
+	printf("%s\t\tCHAP:\n", px);
+	printf("%s\t\t*****\n", px);
+	printf("%s\t\tusername: %s\n", px, or_empty(s->username));
+	printf("%s\t\tpassword: ********\n", px);
+	printf("%s\t\tusername_in: %s\n", px, or_empty(s->username_in));
+	printf("%s\t\tpassword_in: ********\n", px);
 }
 
 /* Values the kernel does not show (-1, "") are left out, as open-iscsi does. */
-static void print_num(const char *name, long v)
+static void print_num(const char *px, const char *name, long v)
 {
 	if (v != -1)
-		printf("\t\t%s: %ld\n", name, v);
+		printf("%s\t\t%s: %ld\n", px, name, v);
 }
 
-static void print_bool(const char *name, int v)
+static void print_bool(const char *px, const char *name, int v)
 {
 	if (v != -1)
-		printf("\t\t%s: %s\n", name, v ? "Yes" : "No");
+		printf("%s\t\t%s: %s\n", px, name, v ? "Yes" : "No");
 }
 
 /* Linux shows a digest as 0/1 (iscsi_tcp) or by name. */
-static void print_digest(const char *name, const char *v)
+static void print_digest(const char *px, const char *name, const char *v)
 {
 	bool crc = streq(v, "CRC32C") || (v[0] >= '1' && v[0] <= '9');
 
 	if (v[0])
-		printf("\t\t%s: %s\n", name, crc ? "CRC32C" : "None");
+		printf("%s\t\t%s: %s\n", px, name, crc ? "CRC32C" : "None");
 }
 
-static void print_params(const struct sysfs_session *s)
+static void print_params(const char *px, const struct sysfs_session *s)
 {
-	printf("\t\t************************\n\t\tNegotiated iSCSI params:\n"
-	       "\t\t************************\n");
-	print_digest("HeaderDigest", s->conn.header_digest);
-	print_digest("DataDigest", s->conn.data_digest);
-	print_num("MaxRecvDataSegmentLength", s->conn.max_recv_dlength);
-	print_num("MaxXmitDataSegmentLength", s->conn.max_xmit_dlength);
-	print_num("FirstBurstLength", s->first_burst_len);
-	print_num("MaxBurstLength", s->max_burst_len);
-	print_bool("ImmediateData", s->immediate_data);
-	print_bool("InitialR2T", s->initial_r2t);
-	print_num("MaxOutstandingR2T", s->max_outstanding_r2t);
+	printf("%s\t\t************************\n", px);
+	printf("%s\t\tNegotiated iSCSI params:\n", px);
+	printf("%s\t\t************************\n", px);
+	print_digest(px, "HeaderDigest", s->conn.header_digest);
+	print_digest(px, "DataDigest", s->conn.data_digest);
+	print_num(px, "MaxRecvDataSegmentLength", s->conn.max_recv_dlength);
+	print_num(px, "MaxXmitDataSegmentLength", s->conn.max_xmit_dlength);
+	print_num(px, "FirstBurstLength", s->first_burst_len);
+	print_num(px, "MaxBurstLength", s->max_burst_len);
+	print_bool(px, "ImmediateData", s->immediate_data);
+	print_bool(px, "InitialR2T", s->initial_r2t);
+	print_num(px, "MaxOutstandingR2T", s->max_outstanding_r2t);
 }
 
 /* open-iscsi walks the LUN directories with scandir(alphasort). */
@@ -157,18 +170,20 @@ static int cmp_lun_name(const void *a, const void *b)
 	return strcmp(nx, ny);
 }
 
-static void print_devices(const struct sysfs_session *s)
+static void print_devices(const char *px, const struct sysfs_session *s, bool host)
 {
 	const struct sysfs_lun **luns;
 
-	printf("\t\t************************\n\t\tAttached SCSI devices:\n"
-	       "\t\t************************\n");
+	printf("%s\t\t************************\n", px);
+	printf("%s\t\tAttached SCSI devices:\n", px);
+	printf("%s\t\t************************\n", px);
 	if (!s->has_host) {
-		printf("\t\tUnavailable\n");
+		printf("%s\t\tUnavailable\n", px);
 		return;
 	}
-	printf("\t\tHost Number: %u\tState: %s\n", s->host_no,
-	       s->host_state[0] ? s->host_state : "Unknown");
+	if (host)
+		printf("%s\t\tHost Number: %u\tState: %s\n", px, s->host_no,
+		       s->host_state[0] ? s->host_state : "Unknown");
 	luns = calloc(s->nluns ? s->nluns : 1, sizeof(*luns));
 	if (!luns)
 		return;
@@ -176,46 +191,80 @@ static void print_devices(const struct sysfs_session *s)
 		luns[i] = &s->luns[i];
 	qsort(luns, s->nluns, sizeof(*luns), cmp_lun_name);
 	for (size_t i = 0; i < s->nluns; i++) {
-		printf("\t\tscsi%u Channel 00 Id %u Lun: %u\n", luns[i]->host, luns[i]->target,
+		printf("%s\t\tscsi%u Channel 00 Id %u Lun: %u\n", px, luns[i]->host, luns[i]->target,
 		       luns[i]->lun);
 		if (luns[i]->disk[0])
-			printf("\t\t\tAttached scsi disk %s\t\tState: %s\n", luns[i]->disk,
+			printf("%s\t\t\tAttached scsi disk %s\t\tState: %s\n", px, luns[i]->disk,
 			       luns[i]->state[0] ? luns[i]->state : "Unknown");
 	}
 	free(luns);
 }
 
-static void print_tree(const struct sysfs_session *const *list, size_t n, int level,
-		       const struct session_states *st)
+static void print_one(const char *px, const struct sysfs_session *s,
+		      const struct sysfs_session *prev, unsigned parts,
+		      const struct session_states *st)
+{
+	print_portals(px, s, prev);
+	if (parts & TREE_IFACE)
+		print_iface(px, s);
+	if (parts & TREE_STATE)
+		print_states(px, s, st);
+	if (parts & TREE_TIMEOUTS)
+		print_timeouts(px, s);
+	if (parts & TREE_CHAP)
+		print_chap(px, s);
+	if (parts & TREE_PARAMS)
+		print_params(px, s);
+	if (parts & (TREE_HOST | TREE_DEVICES))
+		print_devices(px, s, parts & TREE_HOST);
+}
+
+void session_print_tree(struct ctx *c, const struct sysfs_session *const *list, size_t n,
+			const char *px, unsigned parts)
 {
 	const struct sysfs_session *prev = NULL;
+	struct session_states st = { 0 };
 
+	/* iscsid's states are asked only when they are printed */
+	if (parts & TREE_STATE)
+		session_states_query(c, &st);
 	for (size_t i = 0; i < n; i++) {
 		const struct sysfs_session *s = list[i];
 
 		if (!prev || !streq(prev->targetname, s->targetname)) {
-			printf("Target: %s (%s)\n", s->targetname, node_type(s));
+			printf("%sTarget: %s (%s)\n", px, s->targetname, node_type(s));
 			prev = NULL;
 		}
-		print_portals(s, prev);
-		print_iface(s);
-		print_states(s, st);
-		if (level >= 2) {
-			print_timeouts_chap(s);
-			print_params(s);
-		}
-		if (level >= 3)
-			print_devices(s);
+		print_one(px, s, prev, parts, &st);
 		prev = s;
 	}
+	session_states_free(&st);
+	fflush(stdout);
 }
+
+void session_print_versions(void)
+{
+	char version[64];
+
+	/* Where open-iscsi prints its own version, we print the one we are
+	 * compatible with. */
+	if (sysfs_transport_version(sessions_sysfs_root(), version, sizeof(version)) == 0) {
+		printf("iSCSI Transport Class version %s\n", version);
+		printf("version %s\n", OPEN_ISCSI_COMPAT_VERSION);
+	}
+}
+
+/* What each -P level of -m session shows. */
+static const unsigned session_levels[] = {
+	[1] = TREE_IFACE | TREE_STATE,
+	[2] = TREE_IFACE | TREE_STATE | TREE_TIMEOUTS | TREE_CHAP | TREE_PARAMS,
+	[3] = TREE_IFACE | TREE_STATE | TREE_TIMEOUTS | TREE_CHAP | TREE_PARAMS |
+	      TREE_HOST | TREE_DEVICES,
+};
 
 int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 		  int level)
 {
-	struct session_states st;
-	char version[64];
-
 	if (level == 0 || level == -1) {
 		for (size_t i = 0; i < n; i++)
 			print_flat(list[i]);
@@ -225,16 +274,8 @@ int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t
 		log_error("Invalid info level %d. Try 0 - 3.", level);
 		return ISCSI_ERR_INVAL;
 	}
-	session_states_query(c, &st);
-	/* Where open-iscsi prints its own version, we print the one we are
-	 * compatible with. */
-	if (level == 3 &&
-	    sysfs_transport_version(sessions_sysfs_root(), version, sizeof(version)) == 0) {
-		printf("iSCSI Transport Class version %s\n", version);
-		printf("version %s\n", OPEN_ISCSI_COMPAT_VERSION);
-	}
-	print_tree(list, n, level, &st);
-	session_states_free(&st);
-	fflush(stdout);
+	if (level == 3)
+		session_print_versions();
+	session_print_tree(c, list, n, "", session_levels[level]);
 	return 0;
 }

@@ -26,4 +26,23 @@
 int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 		  int level);
 
+/* The parts of a session tree; -m host prints other sets than -m session. */
+enum session_tree_part {
+	TREE_IFACE = 1u << 0,     /* Interface: block */
+	TREE_STATE = 1u << 1,     /* SID and the three states */
+	TREE_TIMEOUTS = 1u << 2,
+	TREE_CHAP = 1u << 3,
+	TREE_PARAMS = 1u << 4,    /* negotiated iSCSI parameters */
+	TREE_HOST = 1u << 5,      /* "Host Number: H  State: ..." under Attached SCSI devices */
+	TREE_DEVICES = 1u << 6,   /* the LUNs and their disks */
+};
+
+/* The tree of the n sessions, every line starting with prefix. */
+void session_print_tree(struct ctx *c, const struct sysfs_session *const *list, size_t n,
+			const char *prefix, unsigned parts);
+
+/* The "iSCSI Transport Class version" and "version" header lines of the
+ * most detailed level (nothing when the kernel's version is unreadable). */
+void session_print_versions(void);
+
 #endif

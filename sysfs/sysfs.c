@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libiscsi-core/util.h"
+#include "sysfs/host.h"
 #include "sysfs/sysfs.h"
 
 int sysfs_read(const char *root, const char *path, char *buf, size_t len)
@@ -64,10 +65,7 @@ int sysfs_write(const char *root, const char *path, const char *value)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static void read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
+void sysfs_read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
 {
 	char path[512];
 	va_list ap;
@@ -99,7 +97,7 @@ static long read_long(const char *root, const char *dir, const char *attr)
 {
 	char buf[64];
 
-	read_str(root, buf, sizeof(buf), "%s/%s", dir, attr);
+	sysfs_read_str(root, buf, sizeof(buf), "%s/%s", dir, attr);
 	return to_long(buf);
 }
 
@@ -115,14 +113,14 @@ static void read_conn(const char *root, unsigned sid, struct sysfs_conn *c)
 	char dir[128];
 
 	snprintf(dir, sizeof(dir), "class/iscsi_connection/connection%u:0", sid);
-	read_str(root, c->address, sizeof(c->address), "%s/address", dir);
-	read_str(root, c->persistent_address, sizeof(c->persistent_address),
+	sysfs_read_str(root, c->address, sizeof(c->address), "%s/address", dir);
+	sysfs_read_str(root, c->persistent_address, sizeof(c->persistent_address),
 		 "%s/persistent_address", dir);
 	c->port = (int)read_long(root, dir, "port");
 	c->persistent_port = (int)read_long(root, dir, "persistent_port");
-	read_str(root, c->state, sizeof(c->state), "%s/state", dir);
-	read_str(root, c->header_digest, sizeof(c->header_digest), "%s/header_digest", dir);
-	read_str(root, c->data_digest, sizeof(c->data_digest), "%s/data_digest", dir);
+	sysfs_read_str(root, c->state, sizeof(c->state), "%s/state", dir);
+	sysfs_read_str(root, c->header_digest, sizeof(c->header_digest), "%s/header_digest", dir);
+	sysfs_read_str(root, c->data_digest, sizeof(c->data_digest), "%s/data_digest", dir);
 	c->max_recv_dlength = read_long(root, dir, "max_recv_dlength");
 	c->max_xmit_dlength = read_long(root, dir, "max_xmit_dlength");
 	c->exp_statsn = read_long(root, dir, "exp_statsn");
@@ -190,8 +188,8 @@ static int add_lun(struct sysfs_session *s, const char *root, const char *tdir,
 	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
 		return 0;
 	snprintf(lundir, sizeof(lundir), "%s/%s", tdir, name);
-	read_str(root, l.state, sizeof(l.state), "%s/state", lundir);
-	read_str(root, buf, sizeof(buf), "%s/type", lundir);
+	sysfs_read_str(root, l.state, sizeof(l.state), "%s/state", lundir);
+	sysfs_read_str(root, buf, sizeof(buf), "%s/type", lundir);
 	l.type = (int)to_long(buf);
 	read_lun_disk(root, lundir, &l);
 	nl = realloc(s->luns, (s->nluns + 1) * sizeof(*nl));
@@ -238,22 +236,17 @@ static int read_luns(const char *root, struct sysfs_session *s)
 
 static void read_host(const char *root, struct sysfs_session *s)
 {
-	char proc[64];
-
 	s->has_host = find_host(root, s->sid, &s->host_no) == 0;
 	if (!s->has_host)
 		return;
-	read_str(root, s->host_state, sizeof(s->host_state), "class/scsi_host/host%u/state",
+	sysfs_read_str(root, s->host_state, sizeof(s->host_state), "class/scsi_host/host%u/state",
 		 s->host_no);
-	read_str(root, proc, sizeof(proc), "class/scsi_host/host%u/proc_name", s->host_no);
-	/* The transport's name is the driver name without "iscsi_" (iscsi_tcp -> tcp). */
-	str_copy(s->transport, sizeof(s->transport),
-		 strncmp(proc, "iscsi_", 6) == 0 ? proc + 6 : (proc[0] ? proc : "tcp"));
-	read_str(root, s->host_ipaddress, sizeof(s->host_ipaddress),
+	sysfs_host_transport(root, s->host_no, s->transport, sizeof(s->transport));
+	sysfs_read_str(root, s->host_ipaddress, sizeof(s->host_ipaddress),
 		 "class/iscsi_host/host%u/ipaddress", s->host_no);
-	read_str(root, s->host_hwaddress, sizeof(s->host_hwaddress),
+	sysfs_read_str(root, s->host_hwaddress, sizeof(s->host_hwaddress),
 		 "class/iscsi_host/host%u/hwaddress", s->host_no);
-	read_str(root, s->host_netdev, sizeof(s->host_netdev),
+	sysfs_read_str(root, s->host_netdev, sizeof(s->host_netdev),
 		 "class/iscsi_host/host%u/netdev", s->host_no);
 }
 
@@ -267,16 +260,16 @@ int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
 	snprintf(path, sizeof(path), "%s/%s", root, dir);
 	if (access(path, F_OK) < 0)
 		return -ENOENT;
-	read_str(root, s->targetname, sizeof(s->targetname), "%s/targetname", dir);
+	sysfs_read_str(root, s->targetname, sizeof(s->targetname), "%s/targetname", dir);
 	s->tpgt = (int)read_long(root, dir, "tpgt");
-	read_str(root, s->state, sizeof(s->state), "%s/state", dir);
-	read_str(root, s->ifacename, sizeof(s->ifacename), "%s/ifacename", dir);
-	read_str(root, s->initiatorname, sizeof(s->initiatorname), "%s/initiatorname", dir);
-	read_str(root, s->targetalias, sizeof(s->targetalias), "%s/targetalias", dir);
-	read_str(root, s->username, sizeof(s->username), "%s/username", dir);
-	read_str(root, s->username_in, sizeof(s->username_in), "%s/username_in", dir);
-	read_str(root, s->isid, sizeof(s->isid), "%s/isid", dir);
-	read_str(root, buf, sizeof(buf), "%s/recovery_tmo", dir);
+	sysfs_read_str(root, s->state, sizeof(s->state), "%s/state", dir);
+	sysfs_read_str(root, s->ifacename, sizeof(s->ifacename), "%s/ifacename", dir);
+	sysfs_read_str(root, s->initiatorname, sizeof(s->initiatorname), "%s/initiatorname", dir);
+	sysfs_read_str(root, s->targetalias, sizeof(s->targetalias), "%s/targetalias", dir);
+	sysfs_read_str(root, s->username, sizeof(s->username), "%s/username", dir);
+	sysfs_read_str(root, s->username_in, sizeof(s->username_in), "%s/username_in", dir);
+	sysfs_read_str(root, s->isid, sizeof(s->isid), "%s/isid", dir);
+	sysfs_read_str(root, buf, sizeof(buf), "%s/recovery_tmo", dir);
 	s->recovery_tmo = strcmp(buf, "off") == 0 ? -1 : to_long(buf);
 	s->abort_tmo = read_long(root, dir, "abort_tmo");
 	s->lu_reset_tmo = read_long(root, dir, "lu_reset_tmo");
@@ -287,7 +280,7 @@ int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
 	s->erl = read_long(root, dir, "erl");
 	s->initial_r2t = read_bool(root, dir, "initial_r2t");
 	s->immediate_data = read_bool(root, dir, "immediate_data");
-	read_str(root, buf, sizeof(buf), "%s/creator", dir);
+	sysfs_read_str(root, buf, sizeof(buf), "%s/creator", dir);
 	s->flash = strcmp(buf, "-1") == 0;
 	read_conn(root, sid, &s->conn);
 	read_host(root, s);

@@ -84,6 +84,10 @@ int sysfs_parse_session_id(const char *s, unsigned *sid);
 
 /* Reads ROOT/<path> into buf (trailing newline removed). -errno on failure. */
 int sysfs_read(const char *root, const char *path, char *buf, size_t len);
+/* sysfs_read() of a printf-made path, for values that may be unset: a
+ * missing file and the kernel's "(null)" both read as "". */
+void sysfs_read_str(const char *root, char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Writes value to ROOT/<path> (e.g. "- - -" to a scan file). */
 int sysfs_write(const char *root, const char *path, const char *value);
 
