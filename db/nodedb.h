@@ -12,6 +12,7 @@
  *   ROOT/send_targets/<addr>,<port>/<iqn>,<addr>,<port>,<tpgt>,<iface>
  *                                   -> symlink to the node's portal dir
  *   ROOT/static/<iqn>,<addr>,<port>,<tpgt>,<iface>   same, for "-o new"
+ *   ROOT/fw/<iqn>,<addr>,<port>,<tpgt>,<iface>       same, for "-m discovery -t fw"
  *   ROOT/ifaces/<name>                               iface record
  *
  * ROOT is $ISCSI_CONFIG_DIR, else DEFAULT_CONFIG_DIR (/etc/iscsi).
@@ -126,7 +127,7 @@ bool ndb_node_exists(struct ndb *db, const struct ndb_node_id *id);
  * Create or replace the record (identity from the record's keys).  Also
  * makes the link: node.discovery_type send_targets -> in
  * send_targets/<discovery_address>,<discovery_port>/ when that discovery
- * record exists; static -> static/.  No link when tpgt is -1.
+ * record exists; static -> static/; fw -> fw/.  No link when tpgt is -1.
  */
 int ndb_node_write(struct ndb *db, const struct rec *rec, struct ll_error *err);
 /* Remove the record, the links naming it, and directories left empty. */

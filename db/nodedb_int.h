@@ -15,6 +15,7 @@
 #define NDB_NODES "nodes"
 #define NDB_SENDTARGETS "send_targets"
 #define NDB_STATIC "static"
+#define NDB_FW "fw"
 #define NDB_IFACES "ifaces"
 #define NDB_ST_CONFIG "st_config"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nodedb_node.c: node records, nodes/<iqn>/<addr>,<port>,<tpgt>/<iface>,
- * and the send_targets/ and static/ links that name them.
+ * and the send_targets/, static/ and fw/ links that name them.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -354,6 +354,8 @@ static int link_dir(int rootfd, const struct rec *rec, int *dir)
 
 	if (streq(type, "static"))
 		return fs_open_dir(rootfd, NDB_STATIC, true, dir);
+	if (streq(type, "fw"))
+		return fs_open_dir(rootfd, NDB_FW, true, dir);
 	if (!streq(type, "send_targets") || ndb_check_address(addr, NULL) < 0)
 		return -ENOENT;
 	/* Only next to an existing discovery record, as open-iscsi does. */
@@ -424,6 +426,11 @@ static void remove_links(int rootfd, const struct ndb_node_id *id)
 	if (ndb_link_name(id, name, sizeof(name)) < 0)
 		return;
 	if (fs_open_dir(rootfd, NDB_STATIC, false, &sdir) == 0)
+		fs_unlink_link(sdir, name);
+	if (sdir >= 0)
+		close(sdir);
+	sdir = -1;
+	if (fs_open_dir(rootfd, NDB_FW, false, &sdir) == 0)
 		fs_unlink_link(sdir, name);
 	if (fs_open_dir(rootfd, NDB_SENDTARGETS, false, &st) < 0 ||
 	    fs_list(st, &names, &n) < 0)

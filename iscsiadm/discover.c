@@ -15,13 +15,6 @@
 #include "libiscsi-core/util.h"
 
 #define DISCOVER_SLACK_S 30
-#define MAX_DISC_IFACES OPTS_MAX_IFACES
-
-struct found {
-	struct node_list recs;       /* one per portal and iface, in that order */
-	struct rec *ifaces[MAX_DISC_IFACES];
-	size_t n_ifaces;
-};
 
 int discover_new_drec(struct ctx *c, const char *address, int port, struct rec **out)
 {
@@ -44,9 +37,7 @@ int discover_new_drec(struct ctx *c, const char *address, int port, struct rec *
 	return 0;
 }
 
-/* The -I ifaces (unknown ones dropped with open-iscsi's message); none
- * left means the default iface. */
-static int load_ifaces(struct ctx *c, struct found *f)
+int discovered_load_ifaces(struct ctx *c, struct discovered *f)
 {
 	const struct opts *o = c->o;
 	struct ndb *db;
@@ -167,7 +158,7 @@ static int make_node(struct ctx *c, const struct rec *drec, const struct rec *if
 	return 0;
 }
 
-static int add_portal(struct ctx *c, const struct rec *drec, struct found *f,
+static int add_portal(struct ctx *c, const struct rec *drec, struct discovered *f,
 		      const char *target, const char *portal)
 {
 	struct ll_error err = { 0 };
@@ -202,7 +193,7 @@ static int add_portal(struct ctx *c, const struct rec *drec, struct found *f,
 /* TARGET then its PORTALs, repeated. Names are checked again here: they
  * become directory names. */
 static int parse_reply(struct ctx *c, const struct rec *drec, const struct ipc_msg *reply,
-		       struct found *f)
+		       struct discovered *f)
 {
 	const char *target = NULL;
 	int rc = 0;
@@ -231,8 +222,9 @@ static bool same_node(const struct ndb_node_id *a, const struct ndb_node_id *b)
 	       a->port == b->port && a->tpgt == b->tpgt && streq(a->iface, b->iface);
 }
 
-static bool from_drec(const struct rec *node, const struct rec *drec)
+static bool from_drec(const struct rec *node, const void *arg)
 {
+	const struct rec *drec = arg;
 	const char *type = rec_get(node, "node.discovery_type");
 	const char *addr = rec_get(node, "node.discovery_address");
 
@@ -242,14 +234,15 @@ static bool from_drec(const struct rec *node, const struct rec *drec)
 	       rec_get_int(drec, "discovery.sendtargets.port");
 }
 
-static int delete_stale(struct ndb *db, const struct rec *drec, const struct found *f)
+static int delete_stale(struct ndb *db, const struct discovered *f, discovered_owner_fn *owned,
+			const void *arg)
 {
 	struct ll_error err = { 0 };
 	struct node_list old;
 	int rc = node_list_load(db, NULL, &old);
 
 	for (size_t i = 0; i < old.n && !rc; i++) {
-		bool keep = !from_drec(old.recs[i], drec);
+		bool keep = !owned(old.recs[i], arg);
 
 		for (size_t j = 0; j < f->recs.n && !keep; j++)
 			keep = same_node(&old.ids[i], &f->recs.ids[j]);
@@ -272,7 +265,8 @@ static void report_add_failure(const struct rec *r, const struct ll_error *err)
 	log_error("%s", err->msg);
 }
 
-static int store(struct ctx *c, const struct rec *drec, const struct found *f, unsigned op)
+static int store(struct ctx *c, const struct discovered *f, unsigned op,
+		 discovered_owner_fn *owned, const void *arg)
 {
 	struct ll_error err = { 0 };
 	struct ndb *db;
@@ -283,7 +277,7 @@ static int store(struct ctx *c, const struct rec *drec, const struct found *f, u
 	if (ndb_lock(db, true, &err) < 0)
 		return ctx_report(&err);
 	if (op & OP_DELETE)
-		rc = delete_stale(db, drec, f);
+		rc = delete_stale(db, f, owned, arg);
 	for (size_t i = 0; i < f->recs.n && (op & (OP_NEW | OP_UPDATE)); i++) {
 		if (!(op & OP_UPDATE) && ndb_node_exists(db, &f->recs.ids[i]))
 			continue;
@@ -298,7 +292,7 @@ static int store(struct ctx *c, const struct rec *drec, const struct found *f, u
 	return rc;
 }
 
-static void print_found(const struct found *f, int level)
+static void print_found(const struct discovered *f, int level)
 {
 	struct print_tree t;
 
@@ -314,7 +308,37 @@ static void print_found(const struct found *f, int level)
 	fflush(stdout);
 }
 
-static int process(struct ctx *c, const struct rec *drec, struct found *f, unsigned op)
+int discovered_finish(struct ctx *c, struct discovered *f, unsigned op,
+		      discovered_owner_fn *owned, const void *arg)
+{
+	int rc = 0;
+
+	/* open-iscsi: no op given means all of them */
+	if (!(op & (OP_NEW | OP_DELETE | OP_UPDATE | OP_NONPERSISTENT | OP_SHOW)))
+		op |= OP_NEW | OP_DELETE | OP_UPDATE;
+	if (!(op & OP_NONPERSISTENT))
+		rc = store(c, f, op, owned, arg);
+	print_found(f, c->o->print_level);
+	if (c->o->login) {
+		/* no "Could not log into all portals" here: open-iscsi's
+		 * discovery logins end without it */
+		int lrc = login_records(c, f->recs.recs, f->recs.n, true);
+
+		if (!rc)
+			rc = lrc;
+	}
+	return rc;
+}
+
+void discovered_free(struct discovered *f)
+{
+	node_list_free(&f->recs);
+	for (size_t i = 0; i < f->n_ifaces; i++)
+		rec_free(f->ifaces[i]);
+	f->n_ifaces = 0;
+}
+
+static int process(struct ctx *c, const struct rec *drec, struct discovered *f, unsigned op)
 {
 	struct ipc_msg reply;
 	int rc = ask_iscsid(c, drec, f->ifaces[0], &reply);
@@ -329,36 +353,20 @@ static int process(struct ctx *c, const struct rec *drec, struct found *f, unsig
 		log_error("No portals found");
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}
-	if (!(op & OP_NONPERSISTENT))
-		rc = store(c, drec, f, op);
-	print_found(f, c->o->print_level);
-	if (c->o->login) {
-		/* no "Could not log into all portals" here: open-iscsi's
-		 * discovery logins end without it */
-		int lrc = login_records(c, f->recs.recs, f->recs.n, true);
-
-		if (!rc)
-			rc = lrc;
-	}
-	return rc;
+	return discovered_finish(c, f, op, from_drec, drec);
 }
 
 int discover_sendtargets(struct ctx *c, const struct rec *drec, unsigned op)
 {
-	struct found *f = calloc(1, sizeof(*f));
+	struct discovered *f = calloc(1, sizeof(*f));
 	int rc;
 
 	if (!f)
 		return ISCSI_ERR_NOMEM;
-	/* open-iscsi: no op given means all of them */
-	if (!(op & (OP_NEW | OP_DELETE | OP_UPDATE | OP_NONPERSISTENT | OP_SHOW)))
-		op |= OP_NEW | OP_DELETE | OP_UPDATE;
-	rc = load_ifaces(c, f);
+	rc = discovered_load_ifaces(c, f);
 	if (!rc)
 		rc = process(c, drec, f, op);
-	node_list_free(&f->recs);
-	for (size_t i = 0; i < f->n_ifaces; i++)
-		rec_free(f->ifaces[i]);
+	discovered_free(f);
 	free(f);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "iscsiadm/ctx.h"
 #include "iscsiadm/mode_discovery.h"
+#include "iscsiadm/mode_fw.h"
 #include "iscsiadm/mode_host.h"
 #include "iscsiadm/mode_iface.h"
 #include "iscsiadm/mode_node.h"

@@ -7,6 +7,7 @@
 #include "iscsiadm/discover.h"
 #include "iscsiadm/login.h"
 #include "iscsiadm/mode_discovery.h"
+#include "iscsiadm/mode_fw.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/nodes.h"
 #include "iscsiadm/print.h"
@@ -129,8 +130,9 @@ int disc_check_type(struct ctx *c)
 		log_error("SLP discovery is not fully implemented yet.");
 		return ISCSI_ERR_INVAL;
 	case DISC_TYPE_FW:
-		log_error("firmware (iBFT) discovery is not supported by lunlink yet");
-		log_error("Could not perform fw discovery.");
+		/* -m discovery -t fw does not come here (discover_fw) */
+		log_error("firmware boot tables have no discovery record: "
+			  "use iscsiadm -m discovery -t fw");
 		return ISCSI_ERR_OP_NOT_SUPP;
 	default:
 		return 0;
@@ -224,8 +226,11 @@ int mode_discovery(struct ctx *c)
 {
 	const struct opts *o = c->o;
 	struct rec *drec = NULL;
-	int rc = disc_check_type(c);
+	int rc;
 
+	if (o->disc_type == DISC_TYPE_FW)
+		return discover_fw(c);
+	rc = disc_check_type(c);
 	if (rc)
 		return rc;
 	if (o->disc_type == DISC_TYPE_NONE) {

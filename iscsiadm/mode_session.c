@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mode_session.c: `iscsiadm -m session` (list, -P trees, -r one session,
- * -u/-R/-s, and -o on the session's node record), the fw mode and `-k 0`.
+ * -u/-R/-s, and -o on the session's node record), and `-k 0`.
  *
  * The decisions follow open-iscsi 2.1.8's session mode: with -r, -P 1..3
  * and no action prints that session's tree; anything else "drops down" to
@@ -207,13 +207,6 @@ int mode_session(struct ctx *c)
 		return node_logout(c, NULL);
 	}
 	return all_sessions(c);
-}
-
-int mode_fw(struct ctx *c)
-{
-	(void)c;
-	log_error("firmware (iBFT) boot information is not supported by lunlink yet");
-	return ISCSI_ERR_OP_NOT_SUPP;
 }
 
 /* open-iscsi exits 0 here even when iscsid could not be reached. */

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mode_session.h: `iscsiadm -m session` (listing from sysfs, -r, and the
- * -u/-R/-s/-o actions on sessions), the fw mode, and `-k 0` (ask iscsid
- * to stop).
+ * -u/-R/-s/-o actions on sessions), and `-k 0` (ask iscsid to stop).
  */
 #ifndef ISCSIADM_MODE_SESSION_H
 #define ISCSIADM_MODE_SESSION_H
@@ -10,7 +9,6 @@
 #include "iscsiadm/ctx.h"
 
 int mode_session(struct ctx *c);
-int mode_fw(struct ctx *c);
 int kill_iscsid(struct ctx *c, int priority);
 
 #endif

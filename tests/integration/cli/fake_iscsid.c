@@ -94,7 +94,7 @@ static void log_request(const struct conn *c, const struct ipc_msg *m)
 		"node.name", "node.conn[0].address", "node.conn[0].port",
 		"iface.iscsi_ifacename", "iface.initiatorname", "node.session.auth.username",
 		"discovery.sendtargets.address", "discovery.sendtargets.port",
-		"discovery.sendtargets.auth.authmethod",
+		"discovery.sendtargets.auth.authmethod", "node.session.auth.authmethod",
 	};
 	static const char *const secret[] = {
 		"node.session.auth.password", "discovery.sendtargets.auth.password",
