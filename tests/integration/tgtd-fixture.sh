@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 #
-# tgtd-fixture.sh: run a private tgtd on 127.0.0.1 for host integration tests.
-# Source it from bash, then:
+# tgtd-fixture.sh: run a private tgtd on 127.0.0.1, for the host integration
+# tests and for the VM tests (tests/vm) alike.  Source it from bash, then:
 #
 #   tgtd_start                     start tgtd on a free port; sets TGTD_PORT,
 #                                  TGTD_CPORT (control socket number), TGTD_DIR
@@ -10,7 +10,10 @@
 #                                  returns 77 when tgtd is not installed
 #   tgtd_start_or_exit             tgtd_start, or say why and exit 1 (a missing
 #                                  tgtd is a broken setup, never a skip)
-#   tgtd_add_target TID IQN [MB]   target with a file-backed LUN 1, open to all
+#   tgtd_add_target TID IQN [SIZE] target with a file-backed LUN 1 (tgtd's LUN 0
+#                                  is its controller), open to all; SIZE as for
+#                                  truncate -s (bytes, or 16M), default 16M
+#   tgtd_lun_file TID              the backing file of that LUN
 #   tgtd_add_account USER PASS     create a CHAP account
 #   tgtd_bind_account TID USER [--outgoing]
 #                                  TID "" binds to discovery (global) sessions
@@ -94,12 +97,14 @@ tgtd_start_or_exit() {
 	exit 1
 }
 
+tgtd_lun_file() { echo "$TGTD_DIR/lun$1.img"; }
+
 tgtd_add_target() {
-	local tid=$1 iqn=$2 mb=${3:-16}
-	truncate -s "${mb}M" "$TGTD_DIR/lun$tid.img" &&
+	local tid=$1 iqn=$2 size=${3:-16M}
+	truncate -s "$size" "$(tgtd_lun_file "$tid")" &&
 	tgtd_adm --mode target --op new --tid "$tid" --targetname "$iqn" &&
 	tgtd_adm --mode logicalunit --op new --tid "$tid" --lun 1 \
-		--backing-store "$TGTD_DIR/lun$tid.img" &&
+		--backing-store "$(tgtd_lun_file "$tid")" &&
 	tgtd_adm --mode target --op bind --tid "$tid" --initiator-address ALL
 }
 

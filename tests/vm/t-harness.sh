@@ -2,7 +2,8 @@
 # Self-test of the VM harness and its guest libraries: the guest looks as
 # promised (kernel, modules, writable overlay root, fresh /tmp, read-only
 # /host, configfs, loopback, passed-through environment), lib/lio.sh builds
-# multi-LUN targets and takes them down/up, lib/tgt.sh starts and stops tgtd.
+# multi-LUN targets and takes them down/up, tests/integration/tgtd-fixture.sh starts
+# and stops tgtd.
 # Uses open-iscsi as the client, so a failure here is the harness's fault.
 set -o pipefail
 
@@ -10,7 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/assert.sh"
 . "$here/lib/vm.sh"
 . "$here/lib/lio.sh"
-. "$here/lib/tgt.sh"
+. "$here/../integration/tgtd-fixture.sh"
 
 vm_require_guest "$0"
 
@@ -60,7 +61,7 @@ start_iscsid() {
 stop_all() {
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1
 	[[ -n $ISCSID_PID ]] && kill "$ISCSID_PID" 2>/dev/null
-	tgt_stop
+	tgtd_stop
 	lio_teardown
 }
 
@@ -92,19 +93,24 @@ check_lio() {
 		ok "deleting the target removes its backstores"
 }
 
+# Not under expect_exit: that runs its command in a subshell, and
+# tgtd_start's TGTD_PID and TGTD_PORT must reach this shell.
 check_tgt() {
-	expect_exit 0 tgt_start "$IQN_TGT" 3261 32M
-	expect_exit 0 iscsiadm -m discovery -t st -p 127.0.0.1:3261
-	expect_eq "$OUT" "127.0.0.1:3261,1 $IQN_TGT" "discovery finds the tgtd target"
-	expect_exit 0 iscsiadm -m node -T "$IQN_TGT" -p 127.0.0.1:3261 --login
+	local p pid gone
+	tgtd_start && tgtd_add_target 1 "$IQN_TGT" 32M && ok "tgtd started with a target" ||
+		{ not_ok "tgtd started with a target"; return; }
+	p=127.0.0.1:$TGTD_PORT
+	expect_exit 0 iscsiadm -m discovery -t st -p "$p"
+	expect_eq "$OUT" "$p,1 $IQN_TGT" "discovery finds the tgtd target"
+	expect_exit 0 iscsiadm -m node -T "$IQN_TGT" -p "$p" --login
 	vm_wait_for 10 test "$(session_sizes "$IQN_TGT")" = 65536
 	expect_eq "$(session_sizes "$IQN_TGT")" 65536 "tgtd LUN 1 has the requested size"
-	expect_exit 0 iscsiadm -m node -T "$IQN_TGT" -p 127.0.0.1:3261 --logout
-	local pid=$TGT_PID
-	tgt_stop
-	local gone
+	expect_exit 0 iscsiadm -m node -T "$IQN_TGT" -p "$p" --logout
+	pid=$TGTD_PID
+	expect_match "$pid" '^[0-9]+$' "tgtd_start knows tgtd's pid"
+	tgtd_stop
 	kill -0 "$pid" 2>/dev/null && gone=0 || gone=1
-	expect_eq "$gone" 1 "tgt_stop ends tgtd"
+	expect_eq "$gone" 1 "tgtd_stop ends tgtd"
 }
 
 at_exit stop_all

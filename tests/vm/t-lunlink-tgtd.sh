@@ -14,13 +14,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/assert.sh"
 . "$here/lib/vm.sh"
 . "$here/lib/lio.sh"
-. "$here/lib/tgt.sh"
+. "$here/../integration/tgtd-fixture.sh"
 . "$here/lib/lunlink.sh"
 
 vm_require_guest "$0"
 
 P=127.0.0.1
-TPORT=3261
+TPORT=   # tgtd picks a free port
 IQN_T=iqn.2003-01.org.lunlink.test:tgtd
 IQN_L=iqn.2003-01.org.lunlink.test:lio-beside-tgtd
 T_BYTES=$(((48 << 20) + 512))
@@ -29,14 +29,16 @@ IO_MIB=32
 cleanup() {
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1
 	ll_stop_iscsid
-	tgt_stop
+	tgtd_stop
 	lio_teardown
 }
 
 setup() {
 	ll_require_build
-	tgt_start "$IQN_T" "$TPORT" "$T_BYTES" || { not_ok "tgtd started"; done_testing; }
+	tgtd_start && tgtd_add_target 1 "$IQN_T" "$T_BYTES" ||
+		{ not_ok "tgtd started"; done_testing; }
 	ok "tgtd started"
+	TPORT=$TGTD_PORT
 	lio_load && lio_create_target "$IQN_L" 3260 24M || not_ok "LIO target configured"
 	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
 	ok "iscsid started"
@@ -57,7 +59,7 @@ Login to [iface: default, target: $IQN_T, portal: $P,$TPORT] successful." "login
 	TDISK=$DISK
 	expect_eq "$(($(<"/sys/block/$DISK/size") * 512))" "$T_BYTES" "tgtd disk has the exact size"
 	ll_random_check "/dev/$DISK" "$IO_MIB" "tgtd O_DIRECT"
-	cmp -s -n $((IO_MIB << 20)) "$LL_DIR/pattern" "$TGT_DIR/lun-$TPORT.img" &&
+	cmp -s -n $((IO_MIB << 20)) "$LL_DIR/pattern" "$(tgtd_lun_file 1)" &&
 		ok "tgtd's backing file holds the data" || not_ok "tgtd's backing file holds the data"
 	sid=$(ll_sid_of "$IQN_T")
 	expect_exit 0 iscsiadm -m session
@@ -87,8 +89,7 @@ check_side_by_side() {
 }
 
 check_tgtd_chap() {
-	tgt_adm --mode account --op new --user seeduser --password seed-password-1 &&
-		tgt_adm --mode account --op bind --tid 1 --user seeduser ||
+	tgtd_add_account seeduser seed-password-1 && tgtd_bind_account 1 seeduser ||
 		{ not_ok "tgtd CHAP account added"; return; }
 	expect_exit 24 iscsiadm -m node -T "$IQN_T" -p "$P:$TPORT" --login
 	ll_node_update "$IQN_T" "$P:$TPORT" node.session.auth.username seeduser

@@ -23,7 +23,7 @@ no_secret_in() { ! grep -q -e "$SECRET" -e "$SECRET_IN" "$@"; }
 
 at_exit tgtd_stop
 tgtd_start_or_exit
-tgtd_add_target 1 "$IQN" 8 || exit 1
+tgtd_add_target 1 "$IQN" 8M || exit 1
 tgtd_add_account "$USER" "$SECRET" || exit 1
 tgtd_bind_account "" "$USER" || exit 1
 P=127.0.0.1:$TGTD_PORT
