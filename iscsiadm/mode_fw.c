@@ -186,7 +186,7 @@ static int fw_login(struct ctx *c, const struct sysfs_boot_list *l)
 {
 	struct rec **recs = calloc(l->n, sizeof(*recs));
 	size_t n = 0;
-	int rc = recs ? 0 : ISCSI_ERR_NOMEM;
+	int rc = recs ? 0 : ISCSI_ERR_NOMEM, built_rc;
 
 	for (size_t i = 0; i < l->n && !rc; i++) {
 		rc = target_rec(c, &l->t[i], NULL, &recs[n]);
@@ -195,8 +195,15 @@ static int fw_login(struct ctx *c, const struct sysfs_boot_list *l)
 		for (size_t p = 0; p < c->o->n_params && !rc; p++)
 			rc = set(recs[n - 1], c->o->params[p].name, c->o->params[p].value);
 	}
-	if (!rc)
-		rc = login_records(c, recs, n, !c->o->no_wait);
+	built_rc = rc;
+	/* one target after the other, each announced and answered before the
+	 * next, as open-iscsi's fw logins go; the first failure is the exit code */
+	for (size_t i = 0; i < n && !built_rc; i++) {
+		int lrc = login_records(c, &recs[i], 1, !c->o->no_wait);
+
+		if (!rc)
+			rc = lrc;
+	}
 	for (size_t i = 0; i < n; i++)
 		rec_free(recs[i]);
 	free(recs);

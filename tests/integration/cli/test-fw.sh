@@ -114,9 +114,10 @@ expect_out_line "dhcp_zero_is_static" "iface.bootproto = STATIC"
 fake_start
 run -m fw -l
 expect_rc "fw_login_exits_0" 0
+# one target after the other, as open-iscsi's fw logins go
 expect_out "fw_login_lines" "Logging in to [iface: default, target: $T0, portal: 127.0.0.1,3260]
-Logging in to [iface: default, target: $T1, portal: 127.0.0.1,3260]
 Login to [iface: default, target: $T0, portal: 127.0.0.1,3260] successful.
+Logging in to [iface: default, target: $T1, portal: 127.0.0.1,3260]
 Login to [iface: default, target: $T1, portal: 127.0.0.1,3260] successful."
 check "fw_login_uses_table_iname" grep -q "LOGIN .*node.name=$T0 .*iface.initiatorname=$INAME" "$FAKE_LOG"
 check "fw_login_chap" grep -q "LOGIN .*node.name=$T1 .*node.session.auth.username=lunlink-user .*node.session.auth.authmethod=CHAP node.session.auth.password=set" "$FAKE_LOG"
