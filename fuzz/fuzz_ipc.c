@@ -5,14 +5,36 @@
  * attributes of a request (record keys go through rec_set).
  *
  * Input: a 16-byte header and the payload.  A payload that decodes must
- * encode back to the same bytes (unknown tags are kept as strings).
+ * encode back to the same bytes (unknown tags are kept as strings).  Its
+ * counters are also read as iscsiadm reads a statistics reply; a reply
+ * that decodes must encode back to the same counters.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/record.h"
 #include "libiscsi-core/ipc.h"
+#include "libiscsi-core/ipc_stats.h"
 #include "libiscsi-core/util.h"
+
+/* As iscsiadm does with an IPC_SESSION_STATS reply. */
+static void read_stats(const struct ipc_msg *m)
+{
+	struct ll_error e = { 0 };
+	struct ll_conn_stats st, again;
+	struct ipc_msg enc;
+
+	if (ipc_stats_decode(m, &st, &e) < 0) {
+		if (!e.msg[0])
+			abort();
+		return;
+	}
+	ipc_msg_init(&enc, m->type, m->id);
+	if (ipc_stats_encode(&enc, &st) < 0 || ipc_stats_decode(&enc, &again, &e) < 0 ||
+	    memcmp(st.std, again.std, sizeof(st.std)) != 0 || st.n_custom != again.n_custom)
+		abort();
+	ipc_msg_free(&enc);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -79,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	round_trip(&m, data + IPC_HDR_LEN, len);
-	for (uint16_t tag = 0; tag <= IPC_A_FLAGS + 1; tag++) {
+	for (uint16_t tag = 0; tag <= IPC_A_HOST + 1; tag++) {
 		const char *s = ipc_msg_get_str(&m, tag);
 
 		(void)ipc_msg_get_u32(&m, tag, &v);
@@ -87,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)strlen(s);
 	}
 	apply_kv(&m);
+	read_stats(&m);
 	ipc_msg_free(&m);
 	return 0;
 }

@@ -281,6 +281,13 @@ def record_seeds():
     }
 
 
+# The iSCSI MIB counters of a statistics reply, in open-iscsi's order.
+STAT_NAMES = ('txdata_octets rxdata_octets noptx_pdus scsicmd_pdus tmfcmd_pdus login_pdus '
+              'text_pdus dataout_pdus logout_pdus snack_pdus noprx_pdus scsirsp_pdus '
+              'tmfrsp_pdus textrsp_pdus datain_pdus logoutrsp_pdus r2t_pdus async_pdus '
+              'rjt_pdus digest_err timeout_err').split()
+
+
 def ipc_msg(typ, attrs, mid=1):
     payload = b''.join(struct.pack('>HH', tag, len(v)) + v for tag, v in attrs)
     return struct.pack('>IHHII', 0x4c4c4e4b, 1, typ, mid, len(payload)) + payload
@@ -297,6 +304,13 @@ def ipc_seeds():
         'login': ipc_msg(3, kvs),
         'logout': ipc_msg(4, [(6, struct.pack('>I', 3)), (10, struct.pack('>I', 1))]),
         'session-info': ipc_msg(5, [(6, struct.pack('>I', 1))]),
+        'session-stats': ipc_msg(8, [(6, struct.pack('>I', 1))]),
+        'host-stats': ipc_msg(9, [(13, struct.pack('>I', 2))]),
+        'stats-reply': ipc_msg(0x8008, [(1, struct.pack('>I', 0))] +
+                               [(11, struct.pack('>Q', i) + n.encode())
+                                for i, n in enumerate(STAT_NAMES)] +
+                               [(12, struct.pack('>Q', 0) + b'tx_sendpage_failures'),
+                                (12, struct.pack('>Q', 2**64 - 1) + b'eh_abort_cnt')]),
         'reply': ipc_msg(0x8002, [(1, struct.pack('>I', 0)),
                                   (4, b'iqn.2003-01.org.example:disk1'),
                                   (5, b'192.0.2.10:3260,1'), (7, b'a warning'),

@@ -34,7 +34,7 @@ void ipc_msg_free(struct ipc_msg *m)
 	m->n = m->cap = 0;
 }
 
-static int add_raw(struct ipc_msg *m, uint16_t tag, const void *val, size_t len)
+int ipc_msg_add_raw(struct ipc_msg *m, uint16_t tag, const void *val, size_t len)
 {
 	struct ipc_attr_val *a;
 	uint8_t *copy;
@@ -70,12 +70,12 @@ int ipc_msg_add_u32(struct ipc_msg *m, uint16_t tag, uint32_t v)
 	uint8_t b[4];
 
 	put_be32(b, v);
-	return add_raw(m, tag, b, sizeof(b));
+	return ipc_msg_add_raw(m, tag, b, sizeof(b));
 }
 
 int ipc_msg_add_str(struct ipc_msg *m, uint16_t tag, const char *s)
 {
-	return add_raw(m, tag, s, strlen(s));
+	return ipc_msg_add_raw(m, tag, s, strlen(s));
 }
 
 int ipc_msg_add_kv(struct ipc_msg *m, const char *key, const char *value)
@@ -89,7 +89,7 @@ int ipc_msg_add_kv(struct ipc_msg *m, const char *key, const char *value)
 	memcpy(buf, key, kl);
 	buf[kl] = '=';
 	memcpy(buf + kl + 1, value, vl + 1);
-	r = add_raw(m, IPC_A_KV, buf, kl + vl + 1);
+	r = ipc_msg_add_raw(m, IPC_A_KV, buf, kl + vl + 1);
 	secure_zero(buf, kl + vl + 1);
 	return r;
 }
@@ -187,7 +187,12 @@ static bool attr_valid(uint16_t tag, const uint8_t *val, uint16_t len)
 	case IPC_A_STATUS:
 	case IPC_A_SID:
 	case IPC_A_FLAGS:
+	case IPC_A_HOST:
 		return len == 4;
+	case IPC_A_COUNTER:
+	case IPC_A_CUSTOM:
+		return len > 8 && len - 8 <= IPC_COUNTER_NAME_MAX &&
+		       memchr(val + 8, '\0', len - 8u) == NULL;
 	default:
 		/* strings (and unknown tags, kept as strings) must not hold NUL */
 		return memchr(val, '\0', len) == NULL;
@@ -226,7 +231,7 @@ int ipc_msg_decode(struct ipc_msg *m, uint16_t type, uint32_t id,
 				     "bad IPC message: attribute %u has an invalid value", tag);
 			goto fail;
 		}
-		r = add_raw(m, tag, payload + off, alen);
+		r = ipc_msg_add_raw(m, tag, payload + off, alen);
 		if (r < 0) {
 			ll_error_set(err, ISCSI_ERR_ISCSID_COMM_ERR,
 				     "bad IPC message: too many attributes");
@@ -250,6 +255,8 @@ const char *ipc_type_str(uint16_t type)
 		[IPC_SESSION_INFO] = "SESSION_INFO",
 		[IPC_STOP] = "STOP",
 		[IPC_RESCAN] = "RESCAN",
+		[IPC_SESSION_STATS] = "SESSION_STATS",
+		[IPC_HOST_STATS] = "HOST_STATS",
 	};
 	uint16_t t = type & (uint16_t)~IPC_REPLY;
 

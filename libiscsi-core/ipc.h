@@ -23,11 +23,14 @@
  *
  *   0      2     tag      enum ipc_attr
  *   2      2     len      value bytes (no padding)
- *   4      len   value    u32: 4 bytes big-endian; str: UTF-8 without NUL
+ *   4      len   value    u32: 4 bytes big-endian; str: UTF-8 without NUL;
+ *                         counter: 8-byte big-endian count, then a name of
+ *                         1..63 bytes without NUL
  *
  * at most IPC_MAX_ATTRS of them.  Unknown tags are ignored (forward
  * compatibility); a string containing NUL, a u32 whose length is not 4, a
- * truncated attribute or a bad header is an error.
+ * counter without a name (or with a NUL or too long a name), a truncated
+ * attribute or a bad header is an error.
  *
  * A client may send several requests on one connection without waiting;
  * iscsid answers each with one reply carrying the same id, in any order.
@@ -46,6 +49,12 @@
  *                                       SESS_STATE (iscsid's view)
  *   IPC_STOP          -                 reply: - (iscsid exits, sessions stay)
  *   IPC_RESCAN        SID               reply: -
+ *   IPC_SESSION_STATS SID               reply: COUNTER* then CUSTOM* of the
+ *                                       session's connection 0, as the
+ *                                       kernel reported them (ipc_stats.h)
+ *   IPC_HOST_STATS    HOST              reply: - (no transport lunlink
+ *                                       drives has host statistics: the
+ *                                       reply says why it failed)
  *
  * Memory: an ipc_msg owns copies of every value; ipc_msg_free() zeroes them
  * (login requests carry CHAP secrets).
@@ -74,6 +83,8 @@ enum ipc_type {
 	IPC_SESSION_INFO = 5,
 	IPC_STOP = 6,
 	IPC_RESCAN = 7,
+	IPC_SESSION_STATS = 8,
+	IPC_HOST_STATS = 9,
 	IPC_TYPE_MAX_,
 	IPC_REPLY = 0x8000,
 };
@@ -89,7 +100,12 @@ enum ipc_attr {
 	IPC_A_CONN_STATE = 8,  /* str: "LOGGED IN", ... */
 	IPC_A_SESS_STATE = 9,  /* str: "NO CHANGE", "REOPEN", ... */
 	IPC_A_FLAGS = 10,      /* u32: request flags (IPC_F_*) */
+	IPC_A_COUNTER = 11,    /* counter: a standard (iSCSI MIB) statistic */
+	IPC_A_CUSTOM = 12,     /* counter: a transport's own statistic */
+	IPC_A_HOST = 13,       /* u32: SCSI host number */
 };
+
+#define IPC_COUNTER_NAME_MAX 63
 
 enum ipc_flags {
 	IPC_F_FORCE = 1u << 0,  /* logout even if a disk of the session is in use */
@@ -112,6 +128,8 @@ struct ipc_msg {
 void ipc_msg_init(struct ipc_msg *m, uint16_t type, uint32_t id);
 void ipc_msg_free(struct ipc_msg *m);
 
+/* A value as it goes on the wire (len bytes); the typed adders use it. */
+int ipc_msg_add_raw(struct ipc_msg *m, uint16_t tag, const void *val, size_t len);
 int ipc_msg_add_u32(struct ipc_msg *m, uint16_t tag, uint32_t v);
 int ipc_msg_add_str(struct ipc_msg *m, uint16_t tag, const char *s);
 /* "key=value" convenience for IPC_A_KV. */
