@@ -6,6 +6,7 @@
 #include "iscsid/discovery.h"
 #include "iscsid/log.h"
 #include "iscsid/session_req.h"
+#include "iscsid/stats_req.h"
 #include "libiscsi-core/util.h"
 
 typedef void (*handler_fn)(struct daemon *d, struct request *req);
@@ -41,6 +42,8 @@ static const handler_fn handlers[IPC_TYPE_MAX_] = {
 	[IPC_SESSION_INFO] = session_handle_info,
 	[IPC_RESCAN] = session_handle_rescan,
 	[IPC_STOP] = handle_stop,
+	[IPC_SESSION_STATS] = stats_handle_session,
+	[IPC_HOST_STATS] = stats_handle_host,
 };
 
 void daemon_handle_request(void *userdata, struct request *req)

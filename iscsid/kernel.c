@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "iscsid/kernel.h"
+#include "iscsid/kernel_stats.h"
 #include "iscsid/log.h"
 #include "libiscsi-core/util.h"
 
@@ -38,6 +39,7 @@ struct kernel {
 	const struct kernel_ops *ops;
 	void *userdata;
 	uint8_t *rbuf;
+	size_t rlen;    /* length of the reply call() left in rbuf */
 };
 
 /* Native-endian field access inside a uevent (netlink is host order). */
@@ -260,6 +262,22 @@ static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 }
 
 /*
+ * The answer to a request of this type: the unicast reply carries the type
+ * in nlmsg_type; the statistics requests answer with a multicast whose
+ * nlmsg_type is 0 and whose uevent has the request's type (events have
+ * types from 101 up, so they never look like one).
+ */
+static bool is_reply(const uint8_t *msg, uint32_t type)
+{
+	struct nlmsghdr nlh;
+
+	memcpy(&nlh, msg, sizeof(nlh));
+	if (nlh.nlmsg_type == type)
+		return true;
+	return nlh.nlmsg_type == 0 && ev_u32(msg + NL_HDR_LEN, KABI_EV_TYPE) == type;
+}
+
+/*
  * Sends a request and waits for its reply, queueing any event that arrives
  * first.  ev is a KABI_EV_SIZE buffer followed by extra bytes; on return
  * it holds the reply's uevent.
@@ -283,7 +301,6 @@ static int call(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
 	secure_zero(msg, len);
 	for (int waited = 0; waited < 5000;) {
 		ssize_t n = recv_one(k, MSG_DONTWAIT);
-		struct nlmsghdr rh;
 
 		if (n < 0)
 			return (int)n;
@@ -295,11 +312,11 @@ static int call(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
 			waited += 10;
 			continue;
 		}
-		memcpy(&rh, k->rbuf, sizeof(rh));
-		if (rh.nlmsg_type != type) {
+		if (!is_reply(k->rbuf, type)) {
 			queue_event(k, k->rbuf, (size_t)n);
 			continue;
 		}
+		k->rlen = (size_t)n;
 		memcpy(ev, k->rbuf + NL_HDR_LEN, KABI_EV_SIZE);
 		if (ev_u32(ev, KABI_EV_TYPE) == KABI_KEVENT_IF_ERROR)
 			return (int32_t)ev_u32(ev, KABI_EV_IFERROR);
@@ -458,6 +475,30 @@ int kernel_send_pdu(struct kernel *k, uint32_t sid, uint32_t cid, const uint8_t 
 	r = call_retcode(k, KABI_UEVENT_SEND_PDU, ev, extra);
 	secure_zero(ev, KABI_EV_SIZE + extra);
 	return r;
+}
+
+int kernel_get_stats(struct kernel *k, uint32_t sid, uint32_t cid, struct ll_conn_stats *out)
+{
+	uint8_t ev[KABI_EV_SIZE] = { 0 };
+	int r;
+
+	ev_put_u32(ev, KABI_U_SID, sid);
+	ev_put_u32(ev, KABI_U_CID, cid);
+	r = call(k, KABI_UEVENT_GET_STATS, ev, 0);
+	if (r < 0)
+		return r;
+	r = kernel_stats_parse(k->rbuf + NL_HDR_LEN, k->rlen - NL_HDR_LEN, sid, cid, out);
+	if (r < 0)
+		log_warn("kernel: malformed statistics for session %u (%zu bytes)", sid, k->rlen);
+	return r;
+}
+
+int kernel_get_host_stats(struct kernel *k, uint32_t host_no)
+{
+	uint8_t ev[KABI_EV_SIZE] = { 0 };
+
+	ev_put_u32(ev, KABI_GHSTATS_HOST_NO, host_no);
+	return call(k, KABI_UEVENT_GET_HOST_STATS, ev, 0);
 }
 
 int kernel_open(struct kernel **out, sd_event *event, const struct kernel_ops *ops,

@@ -23,6 +23,7 @@
 
 #include "iscsid/kernel_abi.h"
 #include "libiscsi-core/errors.h"
+#include "libiscsi-core/ipc_stats.h"
 
 struct kernel;
 
@@ -62,6 +63,14 @@ int kernel_stop_conn(struct kernel *k, uint32_t sid, uint32_t cid, enum kabi_sto
 int kernel_send_pdu(struct kernel *k, uint32_t sid, uint32_t cid, const uint8_t *pdu,
 		    size_t hdr_len, size_t data_len);
 int kernel_unbind_session(struct kernel *k, uint32_t sid);
+/* GET_STATS: the counters of connection sid:cid (-EEXIST: no such connection). */
+int kernel_get_stats(struct kernel *k, uint32_t sid, uint32_t cid, struct ll_conn_stats *out);
+/*
+ * GET_HOST_STATS for a SCSI host.  -ENOSYS when the transport has no host
+ * statistics (iscsi_tcp); 0 when the kernel sent some, which lunlink does
+ * not decode (no transport it drives has them).
+ */
+int kernel_get_host_stats(struct kernel *k, uint32_t host_no);
 
 /* Text of a KEVENT_CONN_ERROR code ("TCP connection closed", ...). */
 const char *kernel_conn_error_str(uint32_t error);

@@ -32,6 +32,7 @@ enum kabi_type {
 	KABI_UEVENT_GET_STATS = 20,
 	KABI_UEVENT_SET_HOST_PARAM = 26,
 	KABI_UEVENT_UNBIND_SESSION = 27,
+	KABI_UEVENT_GET_HOST_STATS = 42,
 	KABI_UEVENT_DESTROY_SESSION_ASYNC = 43,
 
 	KABI_KEVENT_RECV_PDU = 101,
@@ -163,6 +164,7 @@ enum kabi_off {
 	KABI_SPDU_DATA_SIZE = 28,      /* u32 */
 	KABI_SCONN_CONN_HANDLE = 24,   /* u64 */
 	KABI_SCONN_FLAG = 32,          /* u32 */
+	KABI_GHSTATS_HOST_NO = 16,     /* u32: GET_HOST_STATS */
 
 	/* replies / events */
 	KABI_R_RETCODE = 40,           /* i32 */
@@ -226,5 +228,95 @@ KABI_CHECK(r.recv.handle, KABI_R_RECV_HANDLE);
 KABI_CHECK(r.err.error, KABI_R_CONNERR_ERROR);
 KABI_CHECK(r.ds.sid, KABI_R_DSESS_SID);
 _Static_assert(sizeof(struct kabi_layout_check) == KABI_EV_SIZE, "iscsi_uevent is 56 bytes");
+
+/*
+ * GET_STATS.  The request carries {sid, cid} at KABI_U_SID/KABI_U_CID.  On
+ * success the kernel sends no unicast reply: it multicasts to
+ * KABI_GRP_ISCSID one message whose nlmsg_type is 0 and whose uevent has
+ * type GET_STATS and the request's sid/cid, followed by the kernel's
+ * struct iscsi_stats (offsets below, from the start of that struct) and
+ * custom_length records of KABI_STATS_CUSTOM_SIZE bytes.  On failure the
+ * usual unicast IF_ERROR reply comes instead (-EEXIST: no such
+ * connection).
+ */
+enum kabi_stats_off {
+	KABI_STATS_TXDATA_OCTETS = 0,   /* u64 */
+	KABI_STATS_RXDATA_OCTETS = 8,   /* u64 */
+	/* u32 PDU and error counters */
+	KABI_STATS_NOPTX_PDUS = 16,
+	KABI_STATS_SCSICMD_PDUS = 20,
+	KABI_STATS_TMFCMD_PDUS = 24,
+	KABI_STATS_LOGIN_PDUS = 28,
+	KABI_STATS_TEXT_PDUS = 32,
+	KABI_STATS_DATAOUT_PDUS = 36,
+	KABI_STATS_LOGOUT_PDUS = 40,
+	KABI_STATS_SNACK_PDUS = 44,
+	KABI_STATS_NOPRX_PDUS = 48,
+	KABI_STATS_SCSIRSP_PDUS = 52,
+	KABI_STATS_TMFRSP_PDUS = 56,
+	KABI_STATS_TEXTRSP_PDUS = 60,
+	KABI_STATS_DATAIN_PDUS = 64,
+	KABI_STATS_LOGOUTRSP_PDUS = 68,
+	KABI_STATS_R2T_PDUS = 72,
+	KABI_STATS_ASYNC_PDUS = 76,
+	KABI_STATS_RJT_PDUS = 80,
+	KABI_STATS_DIGEST_ERR = 84,
+	KABI_STATS_TIMEOUT_ERR = 88,
+	KABI_STATS_CUSTOM_LENGTH = 92,  /* u32: records that follow */
+	KABI_STATS_CUSTOM = 96,         /* first record (8-aligned) */
+	KABI_STATS_SIZE = 96,
+
+	/* one custom record: a NUL-padded name, then its u64 value */
+	KABI_STATS_CUSTOM_DESC = 0,
+	KABI_STATS_CUSTOM_DESC_MAX = 64,
+	KABI_STATS_CUSTOM_VALUE = 64,
+	KABI_STATS_CUSTOM_SIZE = 72,
+	KABI_STATS_CUSTOM_MAX = 32,
+};
+
+/* Our mirror of struct iscsi_stats, for the compiler's checks only. */
+struct kabi_stats_layout_check {
+	uint64_t txdata_octets, rxdata_octets;
+	uint32_t noptx, scsicmd, tmfcmd, login, text, dataout, logout, snack;
+	uint32_t noprx, scsirsp, tmfrsp, textrsp, datain, logoutrsp, r2t, async, rjt;
+	uint32_t digest_err, timeout_err;
+	uint32_t custom_length;
+	struct kabi_stats_custom_check {
+		char desc[KABI_STATS_CUSTOM_DESC_MAX];
+		uint64_t value;
+	} custom[] __attribute__((aligned(8)));
+};
+
+#define KABI_STATS_CHECK(field, off) \
+	_Static_assert(offsetof(struct kabi_stats_layout_check, field) == (off), #field)
+
+KABI_STATS_CHECK(rxdata_octets, KABI_STATS_RXDATA_OCTETS);
+KABI_STATS_CHECK(noptx, KABI_STATS_NOPTX_PDUS);
+KABI_STATS_CHECK(scsicmd, KABI_STATS_SCSICMD_PDUS);
+KABI_STATS_CHECK(tmfcmd, KABI_STATS_TMFCMD_PDUS);
+KABI_STATS_CHECK(login, KABI_STATS_LOGIN_PDUS);
+KABI_STATS_CHECK(text, KABI_STATS_TEXT_PDUS);
+KABI_STATS_CHECK(dataout, KABI_STATS_DATAOUT_PDUS);
+KABI_STATS_CHECK(logout, KABI_STATS_LOGOUT_PDUS);
+KABI_STATS_CHECK(snack, KABI_STATS_SNACK_PDUS);
+KABI_STATS_CHECK(noprx, KABI_STATS_NOPRX_PDUS);
+KABI_STATS_CHECK(scsirsp, KABI_STATS_SCSIRSP_PDUS);
+KABI_STATS_CHECK(tmfrsp, KABI_STATS_TMFRSP_PDUS);
+KABI_STATS_CHECK(textrsp, KABI_STATS_TEXTRSP_PDUS);
+KABI_STATS_CHECK(datain, KABI_STATS_DATAIN_PDUS);
+KABI_STATS_CHECK(logoutrsp, KABI_STATS_LOGOUTRSP_PDUS);
+KABI_STATS_CHECK(r2t, KABI_STATS_R2T_PDUS);
+KABI_STATS_CHECK(async, KABI_STATS_ASYNC_PDUS);
+KABI_STATS_CHECK(rjt, KABI_STATS_RJT_PDUS);
+KABI_STATS_CHECK(digest_err, KABI_STATS_DIGEST_ERR);
+KABI_STATS_CHECK(timeout_err, KABI_STATS_TIMEOUT_ERR);
+KABI_STATS_CHECK(custom_length, KABI_STATS_CUSTOM_LENGTH);
+KABI_STATS_CHECK(custom, KABI_STATS_CUSTOM);
+_Static_assert(sizeof(struct kabi_stats_layout_check) == KABI_STATS_SIZE,
+	       "iscsi_stats is 96 bytes before its custom records");
+_Static_assert(offsetof(struct kabi_stats_custom_check, value) == KABI_STATS_CUSTOM_VALUE,
+	       "custom value follows the 64-byte name");
+_Static_assert(sizeof(struct kabi_stats_custom_check) == KABI_STATS_CUSTOM_SIZE,
+	       "iscsi_stats_custom is 72 bytes");
 
 #endif
