@@ -69,6 +69,23 @@ session_disk() { # session_disk IQN -> sdX
 	return 1
 }
 
+session_sid() { # session_sid IQN -> N of sessionN
+	local s
+	for s in /sys/class/iscsi_session/session*; do
+		[[ -e $s/targetname && $(<"$s/targetname") == "$1" ]] && echo "${s##*session}" && return 0
+	done
+	return 1
+}
+
+session_host() { # session_host IQN -> H of hostH
+	local s h
+	for s in /sys/class/iscsi_session/session*; do
+		[[ -e $s/targetname && $(<"$s/targetname") == "$1" ]] || continue
+		h=$(readlink -f "$s/device/..") && echo "${h##*host}" && return 0
+	done
+	return 1
+}
+
 disk_node_ready() { # disk_node_ready IQN: sets DISK when /dev/sdX exists
 	DISK=$(session_disk "$1") && [[ -b /dev/$DISK ]]
 }
@@ -182,6 +199,31 @@ check_session_listing() {
 	expect_match "$SAVED_OUT" "Attached scsi disk $DISK" "-P 3 names the disk"
 }
 
+# Statistics (ISCSI_UEVENT_GET_STATS through iscsid) after the I/O above,
+# and the host statistics iscsi_tcp does not have.
+check_stats() {
+	local sid host
+	sid=$(session_sid "$IQN")
+	host=$(session_host "$IQN")
+	vm_save session-stats iscsiadm -m session -s
+	expect_eq "$SAVED_RC" 0 "-m session -s exits 0"
+	expect_match "$SAVED_OUT" $'\ttxdata_octets: [1-9][0-9]*' "-m session -s counts the written data"
+	vm_save session-r-stats iscsiadm -m session -r "$sid" -s
+	expect_eq "$SAVED_RC" 0 "-m session -r SID -s exits 0"
+	vm_save node-stats iscsiadm -m node -T "$IQN" -p "$PORTAL" -s
+	expect_eq "$SAVED_RC" 0 "-m node -T -p -s exits 0"
+	vm_save node-stats-noportal iscsiadm -m node -T "$IQN" -s
+	vm_save session-r-bad-stats iscsiadm -m session -r 9999 -s
+	vm_save host-stats iscsiadm -m host -H "$host" -C stats
+	vm_save host-bad-stats iscsiadm -m host -H 9999 -C stats
+}
+
+# Statistics requests once no session is left.
+check_stats_none() {
+	vm_save session-stats-none iscsiadm -m session -s
+	vm_save node-stats-none iscsiadm -m node -T "$IQN" -p "$PORTAL" -s
+}
+
 check_second_login() {
 	vm_save login-again iscsiadm -m node -T "$IQN" -p "$PORTAL" --login
 	expect_eq "$SAVED_RC" 15 "second login exits 15 (session exists)"
@@ -232,8 +274,10 @@ check_discovery
 check_login && {
 	check_io
 	check_session_listing
+	check_stats
 	check_second_login
 	check_logout
+	check_stats_none
 }
 check_chap
 done_testing
