@@ -356,7 +356,7 @@ int client_call(struct client *c, struct ipc_msg *req, struct ipc_msg *reply,
 
 struct client_result client_reply_result(const struct ipc_msg *reply)
 {
-	struct client_result r = { ISCSI_ERR_ISCSID_COMM_ERR, NULL };
+	struct client_result r = { .status = ISCSI_ERR_ISCSID_COMM_ERR };
 	uint32_t status;
 
 	if (ipc_msg_get_u32(reply, IPC_A_STATUS, &status) == 0)
@@ -371,7 +371,7 @@ struct client_result client_reply_result(const struct ipc_msg *reply)
 
 struct client_result client_error_result(const struct ll_error *err)
 {
-	struct client_result r = { ISCSI_ERR_ISCSID_COMM_ERR, NULL };
+	struct client_result r = { .status = ISCSI_ERR_ISCSID_COMM_ERR };
 
 	if (err->code)
 		r.status = err->code;
@@ -385,6 +385,8 @@ struct pending {
 	uint32_t id;
 	int status;
 	char *msg;
+	struct ipc_msg reply;   /* empty unless iscsid answered */
+	bool replied;
 	bool done;
 };
 
@@ -411,7 +413,9 @@ static void report_ready(struct batch_run *r)
 	for (; r->reported < b->n && r->p[r->reported].done; r->reported++) {
 		struct pending *p = &r->p[r->reported];
 
-		b->result(b->ud, r->reported, (struct client_result){ p->status, p->msg });
+		b->result(b->ud, r->reported,
+			  (struct client_result){ p->status, p->msg,
+						  p->replied ? &p->reply : NULL });
 	}
 	fflush(stdout);
 }
@@ -423,11 +427,17 @@ static void fail_rest(struct batch_run *r, const struct ll_error *err)
 			settle(r, &r->p[i], client_error_result(err));
 }
 
-static void take_reply(struct batch_run *r, const struct ipc_msg *reply)
+/* Keeps the reply itself too (its attributes move to the pending entry). */
+static void take_reply(struct batch_run *r, struct ipc_msg *reply)
 {
 	for (size_t i = 0; i < r->b->n; i++) {
-		if (r->p[i].id == reply->id && !r->p[i].done) {
-			settle(r, &r->p[i], client_reply_result(reply));
+		struct pending *p = &r->p[i];
+
+		if (p->id == reply->id && !p->done) {
+			settle(r, p, client_reply_result(reply));
+			p->reply = *reply;
+			p->replied = true;
+			ipc_msg_init(reply, reply->type, reply->id);
 			return;
 		}
 	}
@@ -474,8 +484,10 @@ static void wait_all(struct client *c, struct batch_run *r, int64_t deadline)
 
 static void batch_free(struct batch_run *r)
 {
-	for (size_t i = 0; i < r->b->n; i++)
+	for (size_t i = 0; i < r->b->n; i++) {
 		free(r->p[i].msg);
+		ipc_msg_free(&r->p[i].reply);
+	}
 	free(r->p);
 }
 

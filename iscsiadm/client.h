@@ -69,6 +69,9 @@ int client_call(struct client *c, struct ipc_msg *req, struct ipc_msg *reply,
 struct client_result {
 	int status;
 	const char *msg;
+	/* iscsid's whole reply (for the attributes beyond status and
+	 * message); NULL when the exchange failed.  Valid during the call. */
+	const struct ipc_msg *reply;
 };
 
 /* IPC_A_STATUS and IPC_A_MESSAGE of iscsid's reply; a reply without a

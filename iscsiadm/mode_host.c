@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsiadm/host_stats.h"
 #include "iscsiadm/mode_host.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/session_print.h"
@@ -182,12 +183,8 @@ int mode_host(struct ctx *c)
 		log_error("No flashnodes attached to host %u.", host_no);
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}
-	if (o->submode && streq(o->submode, "stats")) {
-		/* iscsi_tcp has no host statistics: the kernel refuses
-		 * ISCSI_UEVENT_GET_HOST_STATS, which open-iscsi reports so */
-		log_error("get_host_stats failed. errno=0");
-		return ISCSI_ERR;
-	}
+	if (o->submode && streq(o->submode, "stats"))
+		return host_stats(c, host_no);
 	if (o->n_params) {
 		log_error("host mode: -n/-v are used only with -C chap; this command would "
 			  "ignore them.");

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* session_ops.c: pipelined logout and rescan requests (see session_ops.h). */
+/* session_ops.c: pipelined logout, rescan and statistics requests (see session_ops.h). */
 #include <stdio.h>
 
 #include "iscsiadm/client.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/session_ops.h"
 #include "iscsiadm/sessions.h"
+#include "iscsiadm/stats_print.h"
 #include "libiscsi-core/util.h"
 
 /* iscsid bounds a logout by the SCSI removal (30 s) and logout_timeout. */
 #define LOGOUT_TIMEOUT_S 120
 #define RESCAN_TIMEOUT_S 30
-#define DESCR_MAX (2 * SYSFS_VAL_MAX + 64)
+#define STATS_TIMEOUT_S 30
 
 /* The batch's ud: the sessions asked about, and the outcome so far. */
 struct session_batch {
@@ -19,7 +20,8 @@ struct session_batch {
 	uint32_t flags;          /* IPC_A_FLAGS, 0 = none */
 	bool last_failure;       /* rc is the last failure, not the first */
 	int rc;
-	void (*print)(const struct sysfs_session *s, struct client_result r);
+	/* prints one outcome; returns the exit code it counts as */
+	int (*print)(const struct sysfs_session *s, struct client_result r);
 };
 
 static int build_sid(void *ud, size_t i, struct ipc_msg *req)
@@ -35,9 +37,10 @@ static void session_result(void *ud, size_t i, struct client_result r)
 {
 	struct session_batch *sb = ud;
 
-	sb->print(sb->list[i], r);
-	if (r.status && (sb->last_failure || !sb->rc))
-		sb->rc = r.status;
+	int status = sb->print(sb->list[i], r);
+
+	if (status && (sb->last_failure || !sb->rc))
+		sb->rc = status;
 }
 
 /* One request of type per session on cl (closed here); returns sb->rc. */
@@ -53,26 +56,27 @@ static int run(struct client *cl, uint16_t type, int timeout_s, size_t n,
 	return sb->rc;
 }
 
-static void print_logout(const struct sysfs_session *s, struct client_result r)
+static int print_logout(const struct sysfs_session *s, struct client_result r)
 {
-	char what[DESCR_MAX];
+	char what[SESSION_DESCR_MAX];
 
 	session_describe(what, sizeof(what), s);
 	if (r.status == 0) {
 		printf("Logout of %s successful.\n", what);
-		return;
+		return 0;
 	}
 	log_error("Could not logout of %s.", what);
 	log_exit_code(r.status);
 	if (r.msg)
 		log_error("%s", r.msg);
+	return r.status;
 }
 
 /* open-iscsi counts a request it could not send as "not found". */
 static int logout_unreachable(const struct sysfs_session *const *list, size_t n,
 			      const struct ll_error *err)
 {
-	char what[DESCR_MAX];
+	char what[SESSION_DESCR_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		session_describe(what, sizeof(what), list[i]);
@@ -93,7 +97,7 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 				    .last_failure = true, .print = print_logout };
 	struct ll_error err = { 0 };
 	struct client *cl = NULL;
-	char what[DESCR_MAX];
+	char what[SESSION_DESCR_MAX];
 	int rc;
 
 	if (n == 0)
@@ -115,48 +119,72 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 	return rc;
 }
 
-static void print_rescan(const struct sysfs_session *s, struct client_result r)
+static int print_rescan(const struct sysfs_session *s, struct client_result r)
 {
 	if (r.status == 0)
-		return;
+		return 0;
 	log_error("Could not rescan session sid %u.", s->sid);
 	if (r.msg)
 		log_error("%s", r.msg);
+	return r.status;
+}
+
+/*
+ * One request per session, as rescan and stats do: returns the first
+ * failure's exit code (open-iscsi goes on with the others and keeps the
+ * first), with open-iscsi's summary line when there was one.
+ */
+static int each_session(struct ctx *c, uint16_t type, int timeout_s, size_t n,
+			struct session_batch *sb)
+{
+	struct ll_error err = { 0 };
+	struct client *cl = NULL;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (ctx_client_open(c, &cl, &err) < 0)
+		rc = err.code ? err.code : ISCSI_ERR_ISCSID_NOTCONN;
+	else
+		rc = run(cl, type, timeout_s, n, sb);
+	if (rc)
+		log_error("Could not execute operation on all sessions: %s", iscsi_exit_str(rc));
+	return rc;
 }
 
 int sessions_rescan(struct ctx *c, const struct sysfs_session *const *list, size_t n)
 {
 	struct session_batch sb = { .list = list, .print = print_rescan };
-	struct ll_error err = { 0 };
-	struct client *cl = NULL;
-	char what[DESCR_MAX];
-	int rc;
+	char what[SESSION_DESCR_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		session_describe(what, sizeof(what), list[i]);
 		printf("Rescanning session %s\n", what);
 	}
 	fflush(stdout);
-	if (n == 0)
+	return each_session(c, IPC_RESCAN, RESCAN_TIMEOUT_S, n, &sb);
+}
+
+/* open-iscsi prints nothing for a session whose statistics failed; we
+ * add iscsid's reason. */
+static int print_stats(const struct sysfs_session *s, struct client_result r)
+{
+	struct ll_error err = { 0 };
+
+	if (r.status) {
+		if (r.msg)
+			log_error("%s", r.msg);
+		return r.status;
+	}
+	if (stats_print_session(s, r.reply, &err) == 0)
 		return 0;
-	if (ctx_client_open(c, &cl, &err) < 0)
-		rc = err.code ? err.code : ISCSI_ERR_ISCSID_NOTCONN;
-	else
-		rc = run(cl, IPC_RESCAN, RESCAN_TIMEOUT_S, n, &sb);
-	if (rc)
-		log_error("Could not execute operation on all sessions: %s", iscsi_exit_str(rc));
-	return rc;
+	log_error("%s", err.msg);
+	return err.code;
 }
 
 int sessions_stats(struct ctx *c, const struct sysfs_session *const *list, size_t n)
 {
-	(void)c;
-	(void)list;
-	if (n == 0)
-		return 0;
-	log_error("Could not execute operation on all sessions: %s",
-		  iscsi_exit_str(ISCSI_ERR_OP_NOT_SUPP));
-	log_error("session statistics are not available: lunlink's iscsid does not "
-		  "collect them from the kernel");
-	return ISCSI_ERR_OP_NOT_SUPP;
+	struct session_batch sb = { .list = list, .print = print_stats };
+
+	return each_session(c, IPC_SESSION_STATS, STATS_TIMEOUT_S, n, &sb);
 }

@@ -12,6 +12,9 @@
  *
  *   Rescanning session [sid: 1, target: IQN, portal: ADDR,PORT]
  *
+ *   Stats for session [sid: 1, target: IQN, portal: ADDR,PORT]
+ *   iSCSI SNMP: ... iSCSI Extended: ...   (see stats_print.h)
+ *
  * All requests of one command go out on one connection before the first
  * reply is awaited (iscsid works on them concurrently); results are
  * printed in the order of the list given.
@@ -40,9 +43,10 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 /* IPC_RESCAN for each session; 0 or the first failure's exit code. */
 int sessions_rescan(struct ctx *c, const struct sysfs_session *const *list, size_t n);
 
-/* Session statistics: iscsid does not collect them (the kernel's
- * GET_STATS is not wired), so this prints open-iscsi's "operation not
- * supported" failure and returns ISCSI_ERR_OP_NOT_SUPP. */
+/*
+ * IPC_SESSION_STATS for each session; prints open-iscsi's block per
+ * session (stats_print.h); 0 or the first failure's exit code.
+ */
 int sessions_stats(struct ctx *c, const struct sysfs_session *const *list, size_t n);
 
 #endif

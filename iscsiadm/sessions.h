@@ -66,6 +66,8 @@ size_t session_select(const struct session_list *l, const struct session_filter 
 /* Sessions of a record (target, address, port, iface) in sysfs now. */
 size_t session_count_for_record(const struct session_list *l, const struct rec *r);
 
+/* Room for session_describe(). */
+#define SESSION_DESCR_MAX (2 * SYSFS_VAL_MAX + 64)
 /* "[sid: N, target: IQN, portal: ADDR,PORT]" (persistent address, current
  * port: open-iscsi's choice). */
 void session_describe(char *buf, size_t len, const struct sysfs_session *s);

@@ -23,8 +23,14 @@
  *                         iscsid states (repeatable; no rule = no sessions)
  *   --logout SID=CODE[:MESSAGE]   status for LOGOUT of SID (default 0)
  *   --rescan SID=CODE[:MESSAGE]   status for RESCAN of SID (default 0)
- * LOGOUT, RESCAN and SESSION_INFO lines in the log carry "sid=N" and
- * "flags=F" when the request had them.
+ *   --stats SID=CODE[:MESSAGE]    status for SESSION_STATS of SID; without a
+ *                         rule the reply has counters: standard counter i of
+ *                         session S is S*1000+i, then iscsi_tcp's three
+ *                         custom counters with values S*100+1..3
+ *   --host-stats CODE[:MESSAGE]   HOST_STATS reply (default: 1 and iscsid's
+ *                         "not supported by this transport" sentence)
+ * LOGOUT, RESCAN, SESSION_INFO and SESSION_STATS lines in the log carry
+ * "sid=N" and "flags=F" when the request had them, HOST_STATS "host=N".
  * IPC_STOP ends the program.
  */
 #include <errno.h>
@@ -38,6 +44,7 @@
 #include <unistd.h>
 
 #include "libiscsi-core/ipc.h"
+#include "libiscsi-core/ipc_stats.h"
 #include "libiscsi-core/util.h"
 
 #define MAX_CONNS 64
@@ -65,10 +72,11 @@ static struct {
 	bool silent;
 	const char *discover_file;
 	const char *discover_fail;
+	const char *host_stats;
 	const char *rule_target[MAX_RULES];
 	const char *rule_status[MAX_RULES];
 	size_t n_rules;
-	/* per-session rules: kind 's' state, 'o' logout, 'r' rescan */
+	/* per-session rules: kind 's' state, 'o' logout, 'r' rescan, 't' stats */
 	char sid_kind[MAX_RULES];
 	unsigned sid_sid[MAX_RULES];
 	const char *sid_value[MAX_RULES];
@@ -114,6 +122,8 @@ static void log_request(const struct conn *c, const struct ipc_msg *m)
 		fprintf(cfg.log, " sid=%u", v);
 	if (ipc_msg_get_u32(m, IPC_A_FLAGS, &v) == 0)
 		fprintf(cfg.log, " flags=%u", v);
+	if (ipc_msg_get_u32(m, IPC_A_HOST, &v) == 0)
+		fprintf(cfg.log, " host=%u", v);
 	fprintf(cfg.log, " nkv=%zu\n", m->n);
 	fflush(cfg.log);
 }
@@ -189,6 +199,35 @@ static void answer_sid(char kind, const struct ipc_msg *m, struct ipc_msg *r)
 		ipc_msg_add_u32(r, IPC_A_STATUS, 0);
 }
 
+/* SESSION_STATS: the --stats rule of the SID, else made-up counters. */
+static void answer_stats(const struct ipc_msg *m, struct ipc_msg *r)
+{
+	static const char *const custom[] = { "tx_sendpage_failures", "rx_discontiguous_hdr",
+					      "eh_abort_cnt" };
+	struct ll_conn_stats st = { 0 };
+	uint32_t sid = 0;
+	const char *rule;
+
+	if (ipc_msg_get_u32(m, IPC_A_SID, &sid) < 0) {
+		status(r, "16:request without a session id");
+		return;
+	}
+	rule = sid_rule('t', sid);
+	if (rule) {
+		status(r, rule);
+		return;
+	}
+	for (int i = 0; i < LL_STAT_N_; i++)
+		st.std[i] = (uint64_t)sid * 1000 + (uint64_t)i;
+	st.n_custom = ARRAY_SIZE(custom);
+	for (size_t i = 0; i < ARRAY_SIZE(custom); i++) {
+		snprintf(st.custom[i].name, sizeof(st.custom[i].name), "%s", custom[i]);
+		st.custom[i].value = (uint64_t)sid * 100 + i + 1;
+	}
+	ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	ipc_stats_encode(r, &st);
+}
+
 /* SESSION_INFO: every --state session ("SID=CONN/SESS"). */
 static void answer_info(struct ipc_msg *r)
 {
@@ -250,6 +289,11 @@ static bool handle(struct conn *c, struct ipc_msg *m)
 		answer_sid('r', m, r);
 	else if (m->type == IPC_SESSION_INFO)
 		answer_info(r);
+	else if (m->type == IPC_SESSION_STATS)
+		answer_stats(m, r);
+	else if (m->type == IPC_HOST_STATS)
+		status(r, cfg.host_stats ? cfg.host_stats :
+			  "1:host statistics are not supported by this transport (iscsi_tcp)");
 	else
 		ipc_msg_add_u32(r, IPC_A_STATUS, 0);
 	if (stop || !cfg.hold || c->n_held >= cfg.hold) {
@@ -340,10 +384,14 @@ static void parse_args(int argc, char **argv, const char **ready)
 			cfg.discover_fail = v;
 		else if (streq(a, "--ready"))
 			*ready = v;
-		else if ((streq(a, "--state") || streq(a, "--logout") || streq(a, "--rescan")) &&
+		else if (streq(a, "--host-stats"))
+			cfg.host_stats = v;
+		else if ((streq(a, "--state") || streq(a, "--logout") || streq(a, "--rescan") ||
+			  streq(a, "--stats")) &&
 			 strchr(v, '=') && cfg.n_sid_rules < MAX_RULES) {
 			cfg.sid_kind[cfg.n_sid_rules] = streq(a, "--state") ? 's' :
-							streq(a, "--logout") ? 'o' : 'r';
+							streq(a, "--logout") ? 'o' :
+							streq(a, "--stats") ? 't' : 'r';
 			cfg.sid_sid[cfg.n_sid_rules] = (unsigned)atoi(v);
 			cfg.sid_value[cfg.n_sid_rules++] = strchr(v, '=') + 1;
 		} else if (streq(a, "--login") && strchr(v, '=') && cfg.n_rules < MAX_RULES) {

@@ -130,7 +130,7 @@ expect_out "H_unknown_mac_prints_nothing" ""
 # --- offload submodes: open-iscsi's answers for an iscsi_tcp host
 run -m host -C stats
 expect_rc "stats_exits_1" 1
-expect_err "stats_message" "iscsiadm: get_host_stats failed. errno=0"
+expect_err "stats_message" "iscsiadm: get_host_stats failed: host statistics are not supported by this transport (iscsi_tcp)"
 run -m host -H 0 -C chap
 expect_rc "chap_without_op_exits_7" 7
 expect_err "chap_without_op_message" "iscsiadm: CHAP mode requires host no and valid operation"
