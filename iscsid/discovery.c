@@ -400,11 +400,19 @@ static void on_resolved(void *userdata, int err, const char *msg,
 		return;
 	}
 	set_state(x, DS_CONNECT);
-	r = tcpconn_new(&x->conn, x->d->event, (const struct sockaddr *)addr, addrlen, NULL,
-			&conn_ops, x);
-	if (r < 0)
+	x->lp.tcp.refused = NULL;
+	r = tcpconn_new(&x->conn, x->d->event, (const struct sockaddr *)addr, addrlen,
+			&x->lp.tcp, &conn_ops, x);
+	if (r < 0 && x->lp.tcp.bind.failed) {
+		struct ll_error e = { 0 };
+
+		/* Never over the default route instead; open-iscsi exits 11 here. */
+		ifacebind_explain(&x->lp.tcp.bind, ISCSI_ERR_PDU_TIMEOUT, &e);
+		fail(x, e.code, "%s", e.msg);
+	} else if (r < 0) {
 		fail(x, ISCSI_ERR_TRANS, "cannot make connection to %s: %s", x->where,
 		     strerror(-r));
+	}
 }
 
 static void start_connect(struct discovery *x)
@@ -437,7 +445,7 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 {
 	struct ll_error err = { 0 };
 	struct discovery *x;
-	struct rec *rec = NULL;
+	struct rec *rec = NULL, *iface = NULL;
 
 	x = calloc(1, sizeof(*x));
 	if (!x) {
@@ -445,9 +453,11 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 		return;
 	}
 	if (loginrec_rec_from_msg(&req->msg, REC_DISC_ST, &rec, &err) < 0 ||
-	    loginrec_from_discovery(&x->lp, rec, request_iname(&req->msg), &err) < 0 ||
+	    loginrec_rec_from_msg(&req->msg, REC_IFACE, &iface, &err) < 0 ||
+	    loginrec_from_discovery(&x->lp, rec, iface, request_iname(&req->msg), &err) < 0 ||
 	    !(x->login = login_new(&x->lp.cfg, &err))) {
 		rec_free(rec);
+		rec_free(iface);
 		loginrec_clear(&x->lp);
 		free(x);
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
@@ -466,6 +476,7 @@ void discovery_handle_request(struct daemon *d, struct request *req)
 	snprintf(x->where, sizeof(x->where), "discovery %s:%u", x->cur.host, x->cur.port);
 	loginrec_report_ineffective(rec, x->where);
 	rec_free(rec);
+	rec_free(iface);
 	start_connect(x);
 }
 

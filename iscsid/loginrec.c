@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* loginrec.c: record -> login configuration (see loginrec.h). */
 #include <errno.h>
-#include <net/if.h>
 #include <stdbool.h>
-#include <strings.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -207,45 +205,18 @@ static int check_transport(const struct rec *node, struct ll_error *err)
 	return -EINVAL;
 }
 
-/* The network interface whose MAC address is mac ("52:54:00:12:34:56"). */
-static bool netdev_of_hwaddress(const char *mac, char *dev, size_t cap)
+/* iface.*: the iface's name and the socket binding it asks for (ifacebind.h). */
+static int fill_binding(struct ifacebind *b, const struct rec *r, struct ll_error *err)
 {
-	struct if_nameindex *all = if_nameindex(), *i;
-	bool found = false;
+	const char *name = rec_get(r, "iface.iscsi_ifacename");
 
-	for (i = all; i && i->if_index && !found; i++) {
-		char path[64], addr[64] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/sys/class/net/%s/address", i->if_name);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (fgets(addr, sizeof(addr), f))
-			addr[strcspn(addr, "\n")] = '\0';
-		fclose(f);
-		found = !strcasecmp(addr, mac) && str_copy(dev, cap, i->if_name) == 0;
-	}
-	if (all)
-		if_freenameindex(all);
-	return found;
-}
-
-/* iface.net_ifacename / hwaddress / ipaddress: which socket binding. */
-static int fill_binding(struct tcpconn_opts *t, const struct rec *r, struct ll_error *err)
-{
-	const char *net = rec_get(r, "iface.net_ifacename") ?: "";
-	const char *hw = rec_get(r, "iface.hwaddress") ?: "";
-
-	if (*hw && !netdev_of_hwaddress(hw, t->bind_dev, sizeof(t->bind_dev)))
-		return ll_error_set(err, ISCSI_ERR_INVAL, "iface.hwaddress %s matches no "
-				    "network interface", hw), -EINVAL;
-	t->dev_key = *hw ? "iface.hwaddress" : "iface.net_ifacename";
-	if (!*hw && copy_field(t->bind_dev, sizeof(t->bind_dev), net, "iface.net_ifacename",
-			       err) < 0)
-		return -EINVAL;
-	return copy_field(t->bind_ip, sizeof(t->bind_ip), rec_get(r, "iface.ipaddress"),
-			  "iface.ipaddress", err);
+	str_copy(b->iface, sizeof(b->iface), name && *name ? name : "default");
+	return copy_field(b->netdev, sizeof(b->netdev), rec_get(r, "iface.net_ifacename"),
+			  "iface.net_ifacename", err) < 0 ||
+	       copy_field(b->hwaddress, sizeof(b->hwaddress), rec_get(r, "iface.hwaddress"),
+			  "iface.hwaddress", err) < 0 ||
+	       copy_field(b->ipaddress, sizeof(b->ipaddress), rec_get(r, "iface.ipaddress"),
+			  "iface.ipaddress", err) < 0 ? -EINVAL : 0;
 }
 
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
@@ -266,7 +237,7 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 			err) < 0 ||
 	    fill_auth(p, node, "node.session.", err) < 0 ||
 	    fill_neg_node(&p->neg, node, err) < 0 || fill_tcp(&p->tcp, node, err) < 0 ||
-	    fill_binding(&p->tcp, node, err) < 0)
+	    fill_binding(&p->tcp.bind, node, err) < 0)
 		return -EINVAL;
 	if (!p->target_name[0])
 		return ll_error_set(err, ISCSI_ERR_INVAL, "the record has no node.name"), -EINVAL;
@@ -284,8 +255,8 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 	return 0;
 }
 
-int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
-			    struct ll_error *err)
+int loginrec_from_discovery(struct login_params *p, const struct rec *disc,
+			    const struct rec *iface, const char *iname, struct ll_error *err)
 {
 	char portal[300];
 
@@ -293,14 +264,15 @@ int loginrec_from_discovery(struct login_params *p, const struct rec *disc, cons
 	if (fill_names(p, iname, NULL, err) < 0 ||
 	    fill_portal(p, rec_get(disc, "discovery.sendtargets.address"),
 			rec_get_int(disc, "discovery.sendtargets.port"), -1, err) < 0 ||
-	    fill_auth(p, disc, "discovery.sendtargets.", err) < 0)
+	    fill_auth(p, disc, "discovery.sendtargets.", err) < 0 ||
+	    (iface && fill_binding(&p->tcp.bind, iface, err) < 0))
 		return -EINVAL;
 	neg_config_defaults(&p->neg);
 	p->neg.max_recv_dsl =
 		(uint32_t)rec_get_int(disc, "discovery.sendtargets.iscsi.MaxRecvDataSegmentLength");
 	p->cfg.neg = &p->neg;
 	p->cfg.session_type = LOGIN_SESSION_DISCOVERY;
-	str_copy(p->iface, sizeof(p->iface), "default");
+	str_copy(p->iface, sizeof(p->iface), p->tcp.bind.iface[0] ? p->tcp.bind.iface : "default");
 	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
 	loginrec_isid(p->initiator_name, "", portal, p->iface, 0, p->cfg.isid);
 	p->login_timeout = (unsigned)rec_get_int(disc, "discovery.sendtargets.timeo.login_timeout");

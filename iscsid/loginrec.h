@@ -49,10 +49,10 @@ int loginrec_rec_from_msg(const struct ipc_msg *m, enum rec_kind kind, struct re
  * initiatorname.iscsi (generated when missing). */
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err);
-/* Discovery session login from a sendtargets discovery record; iname as
- * above (discovery records carry no iface keys). */
-int loginrec_from_discovery(struct login_params *p, const struct rec *disc, const char *iname,
-			    struct ll_error *err);
+/* Discovery session login from a sendtargets discovery record and the
+ * iface it goes through (-I; NULL: unbound); iname as above. */
+int loginrec_from_discovery(struct login_params *p, const struct rec *disc,
+			    const struct rec *iface, const char *iname, struct ll_error *err);
 void loginrec_clear(struct login_params *p);
 
 /*

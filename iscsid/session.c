@@ -499,7 +499,14 @@ static void on_resolved(void *userdata, int err, const char *msg,
 	s->lp.tcp.refused = NULL;
 	r = tcpconn_new(&s->conn, s->d->event, (const struct sockaddr *)addr, addrlen,
 			&s->lp.tcp, &conn_ops, s);
-	if (r < 0 && s->lp.tcp.refused)
+	if (r < 0 && s->lp.tcp.bind.failed) {
+		struct ll_error e = { 0 };
+
+		/* Never over the default route instead: a connection failure, not retried
+		 * on a first login (recovery retries until the replacement timeout). */
+		ifacebind_explain(&s->lp.tcp.bind, ISCSI_ERR_TRANS, &e);
+		session_fail(s, e.code, false, "%s", e.msg);
+	} else if (r < 0 && s->lp.tcp.refused)
 		session_fail(s, ISCSI_ERR_INVAL, false, "the kernel refused %s = %s: %s",
 			     s->lp.tcp.refused, rec_get(s->rec, s->lp.tcp.refused), strerror(-r));
 	else if (r < 0)

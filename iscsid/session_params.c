@@ -13,6 +13,7 @@
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/session_int.h"
+#include "libiscsi-core/util.h"
 
 static int set_param(struct session *s, enum kabi_param p, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -36,6 +37,40 @@ static int set_param(struct session *s, enum kabi_param p, const char *fmt, ...)
 	if (r < 0)
 		log_err("%s: cannot set %s: %s", s->where, kernel_param_str(p), strerror(-r));
 	return r;
+}
+
+/*
+ * The SCSI host's netdev, hwaddress and initiatorname, as open-iscsi sets
+ * them, so sysfs and -m session -P 1 show the netdev this connection was
+ * bound to (the kernel reports ipaddress from the socket itself).  Only
+ * informational: a kernel that refuses them is logged, not fatal.
+ */
+static void set_host_params(struct session *s)
+{
+	const struct ifacebind *b = &s->lp.tcp.bind;
+	char mac[64] = "";
+	const struct {
+		enum kabi_host_param param;
+		const char *value;
+	} rows[] = {
+		{ KABI_HOST_PARAM_NETDEV_NAME, b->bound_dev },
+		{ KABI_HOST_PARAM_HWADDRESS, mac },
+		{ KABI_HOST_PARAM_INITIATOR_NAME, s->lp.initiator_name },
+	};
+
+	if (b->bound_dev[0] && ifacebind_mac_of_netdev(b->sysroot, b->bound_dev, mac,
+						       sizeof(mac)) < 0)
+		mac[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		int r;
+
+		if (!rows[i].value[0])
+			continue;
+		r = kernel_set_host_param(s->d->kernel, s->host_no, rows[i].param, rows[i].value);
+		if (r < 0 && r != -ENOSYS)
+			log_warn("%s: cannot set host%u parameter %d to %s: %s", s->where,
+				 s->host_no, rows[i].param, rows[i].value, strerror(-r));
+	}
 }
 
 /* Parameters the kernel needs before the first login PDU. */
@@ -70,6 +105,7 @@ int session_set_session_params(struct session *s)
 		       rec_get_int(rec, "node.conn[0].timeo.noop_out_interval"));
 	if (s->lp.cfg.portal.tpgt >= 0)
 		r |= set_param(s, KABI_PARAM_TPGT, "%d", s->lp.cfg.portal.tpgt);
+	set_host_params(s);
 	return r;
 }
 

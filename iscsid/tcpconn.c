@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tcpconn.c: non-blocking TCP connection carrying iSCSI PDUs (see tcpconn.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -180,44 +179,15 @@ static int set_int(int fd, int level, int name, int value)
 	return setsockopt(fd, level, name, &value, sizeof(value)) < 0 ? -errno : 0;
 }
 
-/* Binds the source address; an address of the other family is refused. */
-static int bind_source(int fd, int family, const char *ip)
-{
-	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	int ok = family == AF_INET6 ? inet_pton(AF_INET6, ip, &in6->sin6_addr) :
-				      inet_pton(AF_INET, ip, &in4->sin_addr);
-
-	if (ok != 1)
-		return -EAFNOSUPPORT;
-	return bind(fd, (struct sockaddr *)&ss, family == AF_INET6 ? sizeof(*in6) :
-				 sizeof(*in4)) < 0 ? -errno : 0;
-}
-
-static int apply_binding(int fd, int family, struct tcpconn_opts *o)
-{
-	int r;
-
-	if (o->bind_dev[0] && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->bind_dev,
-					 (socklen_t)strlen(o->bind_dev) + 1) < 0) {
-		o->refused = o->dev_key ? o->dev_key : "iface.net_ifacename";
-		return -errno;
-	}
-	if (o->bind_ip[0] && (r = bind_source(fd, family, o->bind_ip)) < 0) {
-		o->refused = "iface.ipaddress";
-		return r;
-	}
-	return 0;
-}
-
 /* What open-iscsi does for iscsi_tcp, plus TOS (open-iscsi stores it only). */
 static int apply_opts(int fd, int family, struct tcpconn_opts *o)
 {
-	int r = apply_binding(fd, family, o);
+	int r = ifacebind_wanted(&o->bind) ? ifacebind_apply(&o->bind, fd, family) : 0;
 
-	if (r < 0)
+	if (r < 0) {
+		o->refused = o->bind.failed;
 		return r;
+	}
 	if (o->window_size > 0 &&
 	    ((r = set_int(fd, SOL_SOCKET, SO_RCVBUF, o->window_size)) < 0 ||
 	     (r = set_int(fd, SOL_SOCKET, SO_SNDBUF, o->window_size)) < 0)) {

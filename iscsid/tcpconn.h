@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <systemd/sd-event.h>
 
+#include "iscsid/ifacebind.h"
+
 struct tcpconn;
 
 struct tcpconn_ops {
@@ -36,10 +38,7 @@ struct tcpconn_opts {
 	int window_size;        /* SO_RCVBUF and SO_SNDBUF, bytes */
 	int tos;                /* IP_TOS, or IPV6_TCLASS on IPv6; 0..255 */
 	char congestion[16];    /* TCP_CONGESTION algorithm name */
-	/* iface binding, as open-iscsi does for software ifaces: */
-	char bind_dev[16];      /* SO_BINDTODEVICE network interface */
-	const char *dev_key;    /* the record key bind_dev came from */
-	char bind_ip[64];       /* numeric source address to bind() */
+	struct ifacebind bind;  /* iface.net_ifacename / hwaddress / ipaddress */
 	const char *refused;    /* out: the record key the kernel refused, or NULL */
 };
 

@@ -113,7 +113,7 @@ END_TEST
 
 START_TEST(test_tcpconn_binds_device_and_source_address)
 {
-	struct tcpconn_opts o = { .bind_dev = "lo", .bind_ip = "127.0.0.2" };
+	struct tcpconn_opts o = { .bind = { .netdev = "lo", .ipaddress = "127.0.0.2" } };
 	struct sockaddr_in local;
 	socklen_t len = sizeof(local);
 	char dev[16] = "", ip[INET_ADDRSTRLEN];
@@ -132,7 +132,7 @@ END_TEST
 /* An IPv6 source for an IPv4 portal is named, not ignored. */
 START_TEST(test_tcpconn_refuses_a_source_of_the_other_family)
 {
-	struct tcpconn_opts o = { .bind_ip = "::1" };
+	struct tcpconn_opts o = { .bind = { .ipaddress = "::1" } };
 	struct sockaddr_in sa;
 	struct waiter w = { 0 };
 	struct tcpconn *c = NULL;
