@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* daemon.c: routes decoded iscsiadm requests to their handlers. */
+/* daemon.c: routes decoded iscsiadm requests to their handlers; opens the kernel interface. */
 #include <stddef.h>
 
 #include "iscsid/daemon.h"
 #include "iscsid/discovery.h"
+#include "iscsid/kernel.h"
 #include "iscsid/log.h"
+#include "iscsid/session_kernel.h"
 #include "iscsid/session_req.h"
 #include "iscsid/stats_req.h"
 #include "libiscsi-core/util.h"
+
+int daemon_kernel(struct daemon *d, struct ll_error *err)
+{
+	if (d->kernel)
+		return 0;
+	return kernel_open(&d->kernel, d->event, &session_kernel_ops, d, err);
+}
 
 typedef void (*handler_fn)(struct daemon *d, struct request *req);
 

@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "iscsid/control.h"
+#include "libiscsi-core/errors.h"
 
 struct discovery;
 struct kernel;
@@ -28,6 +29,9 @@ struct daemon {
 	 * is Yes; an explicit No logs out regardless, as open-iscsi does. */
 	bool safe_logout;
 };
+
+/* Opens the kernel interface on first use (loads iscsi_tcp). */
+int daemon_kernel(struct daemon *d, struct ll_error *err);
 
 /* request_handler_t for control_new(): routes a request by type. */
 void daemon_handle_request(void *userdata, struct request *req);

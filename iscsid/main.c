@@ -23,7 +23,7 @@
 #include "iscsid/kernel.h"
 #include "iscsid/log.h"
 #include "iscsid/session.h"
-#include "iscsid/session_req.h"
+#include "iscsid/session_adopt.h"
 #include "sysfs/sysfs.h"
 #include "libiscsi-core/errors.h"
 

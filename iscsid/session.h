@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * session.h: kernel iSCSI sessions owned by iscsid.
+ * session.h: kernel iSCSI sessions owned by iscsid: their life cycle.
  *
- * One struct session per kernel session (iscsi_tcp, one connection).  Its
- * state machine (session.c) drives: connect -> create/bind in the kernel
- * -> login PDUs through the kernel -> negotiated parameters -> start ->
- * scan, then watches for connection errors (recovery: stop, reconnect,
- * rebind, relogin, start) and performs logout (unbind, Logout PDU, stop,
- * destroy).  Every step is an event-loop callback; many sessions progress
- * at once.  Requests from iscsiadm (session_req.c) create sessions, log
- * them out and report on them; sessions already in the kernel when iscsid
- * starts are adopted without a new login (session_adopt.c).
+ * One struct session per kernel session (iscsi_tcp, one connection),
+ * driven by one state table (session_fsm.h): connect and login
+ * (session_login.c), hand the socket and parameters to the kernel
+ * (session_kernel.c), scan (session_scan.c), recover from connection
+ * errors (session_recovery.c) and log out (session_logout.c).  Every step
+ * is an event-loop callback; many sessions progress at once.  Sessions
+ * already in the kernel when iscsid starts are adopted (session_adopt.c);
+ * iscsiadm's requests arrive through session_req.c.  This file: creating,
+ * finding and freeing sessions, and the words for their state.
  */
 #ifndef ISCSID_SESSION_H
 #define ISCSID_SESSION_H
@@ -22,28 +22,13 @@
 #include "iscsid/control.h"
 #include "iscsid/kernel.h"
 #include "iscsid/loginrec.h"
+#include "iscsid/session_fsm.h"
 
 struct daemon;
 struct session;
 
-enum sess_state {
-	SS_CONNECT,     /* resolving and connecting TCP */
-	SS_LOGIN,       /* login PDUs through the kernel */
-	SS_SCAN,        /* connection started, SCSI host being scanned */
-	SS_LOGGED_IN,   /* full feature phase, I/O flows in the kernel */
-	SS_RECOVERY,    /* connection failed; waiting before the next reconnect */
-	SS_UNBIND,      /* logout: the kernel is removing the SCSI target */
-	SS_LOGOUT,      /* logout: Logout Request sent, waiting for the answer */
-};
-
-const char *session_state_str(enum sess_state s);
-
 /* Starts a new session from a node record (takes ownership of rec). */
 int session_login(struct daemon *d, struct rec *rec, struct request *req);
-/* Logs a session out; force skips the in-use check. Replies to req. */
-void session_logout(struct session *s, struct request *req, bool force);
-/* Adopts a session found in the kernel (iscsid restart). */
-int session_adopt(struct daemon *d, unsigned sid, struct ll_error *err);
 
 struct session *session_find_sid(struct daemon *d, uint32_t sid);
 /* A session of this node already exists (target, persistent portal, iface). */
@@ -54,13 +39,23 @@ enum sess_state session_state(const struct session *s);
 /* open-iscsi's words for -m session -P 1. */
 const char *session_conn_state_str(const struct session *s);
 const char *session_internal_state_str(const struct session *s);
-/* Rescans the SCSI host (no reply wanted: req may be NULL). */
-void session_rescan(struct session *s, struct request *req);
-
-/* Callbacks for kernel_open(). */
-extern const struct kernel_ops session_kernel_ops;
 
 /* Frees every session object without touching the kernel (iscsid exit). */
 void sessions_release_all(struct daemon *d);
+
+/* ---- for the session files ---- */
+
+/* A session object for rec (taken, freed on failure), in d's list, state CONNECT. */
+struct session *session_new(struct daemon *d, struct rec *rec, const char *initiator,
+			    struct ll_error *err);
+/* Tears the kernel side down (stop, destroy) and frees the object. */
+void session_destroy(struct session *s);
+/* Answers the login request, if one waits: code 0 is success. */
+void session_reply_login(struct session *s, int code, const char *msg);
+/* The timer of the current state (SE_TIMEOUT when it runs out). */
+void session_arm_timer(struct session *s, unsigned seconds);
+void session_stop_timer(struct session *s);
+/* Drops the resolver, the connecting socket and our copy of the bound socket. */
+void session_close_transport(struct session *s);
 
 #endif

@@ -17,8 +17,8 @@
 #include "db/nodedb.h"
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
+#include "iscsid/session_adopt.h"
 #include "iscsid/session_int.h"
-#include "iscsid/session_req.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
 
@@ -75,30 +75,22 @@ int session_adopt(struct daemon *d, unsigned sid, struct ll_error *err)
 		return ll_error_set(err, ISCSI_ERR_OP_NOT_SUPP,
 				    "session %u belongs to transport %s; not adopted", sid,
 				    ss.transport), -EOPNOTSUPP;
-	s = calloc(1, sizeof(*s));
-	rec = s ? record_for(&ss) : NULL;
-	if (!rec || loginrec_from_node(&s->lp, rec, ss.initiatorname, 0, err) < 0) {
-		rec_free(rec);
-		free(s);
+	rec = record_for(&ss);
+	if (!rec)
+		return ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory"), -ENOMEM;
+	s = session_new(d, rec, ss.initiatorname, err);
+	if (!s)
 		return -EINVAL;
-	}
-	s->d = d;
-	s->fd = -1;
-	s->rec = rec;
 	s->sid = sid;
 	s->host_no = ss.host_no;
 	s->have_sid = s->bound = s->ever_started = s->adopted = true;
-	s->lp.cfg.itt = 0x7000;
-	s->cur = s->lp.cfg.portal;
 	s->params.default_time2wait = (uint32_t)rec_get_int(rec, "node.session.iscsi.DefaultTime2Wait");
 	snprintf(s->where, sizeof(s->where), "[sid %u] %s %s:%u", sid, s->lp.target_name,
 		 s->cur.host, s->cur.port);
 	s->state = SS_LOGGED_IN;
-	s->next = d->sessions;
-	d->sessions = s;
 	log_info("%s: adopted from the kernel (state %s)", s->where, ss.state);
 	if (strcmp(ss.state, "LOGGED_IN") != 0)
-		session_start_recovery(s, "found failed at start");
+		session_event(s, SE_CONN_ERROR, &(struct sess_input){ .why = "found failed at start" });
 	return 0;
 }
 

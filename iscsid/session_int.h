@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * session_int.h: struct session and the helpers shared by session.c (login
- * and recovery), session_logout.c, session_scan.c and session_adopt.c.
- * Not for other modules: they use session.h.
+ * session_int.h: what the session files share: struct session and the
+ * entry into the state table.  Not for other modules: they use session.h
+ * and the headers of the session nouns.
  */
 #ifndef ISCSID_SESSION_INT_H
 #define ISCSID_SESSION_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <systemd/sd-event.h>
 
 #include "iscsid/session.h"
+#include "iscsid/session_fsm.h"
 #include "iscsid/worker.h"
 
 struct tcpconn;
@@ -50,31 +52,23 @@ struct session {
 	unsigned reopen_count;
 };
 
-void session_set_state(struct session *s, enum sess_state st, const char *event);
-void session_arm_timer(struct session *s, unsigned seconds);
-void session_stop_timer(struct session *s);
-void session_free(struct session *s);
-void session_destroy(struct session *s);
-void session_attempt_failed(struct session *s, const struct ll_error *err, bool retryable);
-void session_fail(struct session *s, int code, bool retryable, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-void session_start_recovery(struct session *s, const char *why);
-/* Stops a reconnect or relogin in progress (resolver, socket, login). */
-void session_cancel_reconnect(struct session *s);
+/* What an event carries to its action; every field is optional. */
+struct sess_input {
+	const uint8_t *pdu;                    /* SE_PDU */
+	size_t len;
+	const struct ll_error *err;            /* SE_CONNECT_FAILED, SE_LOGIN_FAILED */
+	bool retryable;                        /* SE_CONNECT_FAILED */
+	const char *why;                       /* words for the log */
+	unsigned delay_s;                      /* SE_RETRY, SE_ATTEMPT_FAILED */
+	const struct sockaddr_storage *addr;   /* SE_RESOLVED */
+	socklen_t addrlen;
+};
 
-void session_start_connect(struct session *s);
-
-/* session_params.c */
-int session_set_session_params(struct session *s);
-int session_set_negotiated_params(struct session *s);
-
-/* session_scan.c */
-void session_start_scan(struct session *s);
-
-/* session_logout.c */
-void session_logout_unbound(struct session *s);
-void session_logout_pdu(struct session *s, const uint8_t *pdu, size_t len);
-void session_logout_conn_error(struct session *s);
-void session_logout_timeout(struct session *s);
+/*
+ * Feeds one event to the session's state table and runs the action of the
+ * row it picks.  Returns false when the state ignores the event.  s may be
+ * freed when this returns true (rows into SS_GONE): touch it no more.
+ */
+bool session_event(struct session *s, enum sess_event ev, const struct sess_input *in);
 
 #endif

@@ -21,6 +21,8 @@
 #include "iscsid/log.h"
 #include "iscsid/mountcheck.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_logout.h"
+#include "iscsid/session_recovery.h"
 #include "libiscsi-core/pdu.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
@@ -65,7 +67,13 @@ static void logout_finished(struct session *s, const char *how)
 		request_ok(req);
 }
 
-static void send_logout_pdu(struct session *s)
+static void finish(struct session *s, const char *how)
+{
+	session_event(s, SE_LOGGED_OUT, &(struct sess_input){ .why = how });
+}
+
+void session_send_logout_act(struct session *s, const struct sess_row *row,
+			     const struct sess_input *in)
 {
 	struct pdu_logout_req lo = {
 		.immediate = true,
@@ -77,60 +85,68 @@ static void send_logout_pdu(struct session *s)
 	int r;
 
 	pdu_logout_req_encode(bhs, &lo);
-	session_set_state(s, SS_LOGOUT, "unbound");
 	session_arm_timer(s, s->lp.logout_timeout ? s->lp.logout_timeout : 15);
 	r = kernel_send_pdu(s->d->kernel, s->sid, 0, bhs, PDU_BHS_LEN, 0);
 	if (r < 0) {
 		log_warn("%s: cannot send the Logout request: %s", s->where, strerror(-r));
-		logout_finished(s, "without Logout PDU");
+		finish(s, "without Logout PDU");
 	}
 }
 
-/* The kernel removed the SCSI target. */
 void session_logout_unbound(struct session *s)
 {
-	if (s->state == SS_UNBIND && s->params_valid_for_logout) {
-		send_logout_pdu(s);
-		return;
-	}
-	logout_finished(s, "connection was down");
+	if (s->params_valid_for_logout)
+		session_event(s, SE_UNBOUND, NULL);
+	else
+		finish(s, "connection was down");
 }
 
-void session_logout_pdu(struct session *s, const uint8_t *pdu, size_t len)
+void session_logout_pdu_act(struct session *s, const struct sess_row *row,
+			    const struct sess_input *in)
 {
-	uint8_t op = pdu[0] & 0x3f;
+	uint8_t op = in->pdu[0] & 0x3f;
 
 	if (op != PDU_OP_LOGOUT_RSP) {
 		log_debug(1, "%s: ignoring %s while logging out", s->where, pdu_opcode_str(op));
 		return;
 	}
-	if (pdu[2] != 0)
+	if (in->pdu[2] != 0)
 		log_warn("%s: target answered the Logout with response %u (%s)", s->where,
-			 pdu[2], pdu_logout_response_str(pdu[2]));
-	logout_finished(s, "Logout answered");
+			 in->pdu[2], pdu_logout_response_str(in->pdu[2]));
+	finish(s, "Logout answered");
 }
 
-void session_logout_conn_error(struct session *s)
+/*
+ * The end of a logout.  In UNBIND a connection error changes nothing (the
+ * unbind event or the timer ends it); in LOGOUT it means the target closed.
+ */
+void session_logout_end_act(struct session *s, const struct sess_row *row,
+			    const struct sess_input *in)
 {
-	if (s->state == SS_LOGOUT)
-		logout_finished(s, "target closed the connection");
-	/* In UNBIND the removal goes on; the unbind event or the timer ends it. */
-}
+	const char *how = in->why;
 
-void session_logout_timeout(struct session *s)
-{
-	if (s->state == SS_UNBIND)
+	switch (row->action) {
+	case SA_UNBIND_TIMEOUT:
 		log_warn("%s: the kernel did not remove the SCSI target within %d s", s->where,
 			 UNBIND_TIMEOUT_S);
-	else
+		how = "timed out";
+		break;
+	case SA_LOGOUT_TIMEOUT:
 		log_warn("%s: no answer to the Logout request", s->where);
-	logout_finished(s, "timed out");
+		how = "timed out";
+		break;
+	case SA_TARGET_CLOSED:
+		how = "target closed the connection";
+		break;
+	default:
+		break;
+	}
+	logout_finished(s, how);
 }
 
 void session_logout(struct session *s, struct request *req, bool force)
 {
 	char msg[LL_ERROR_MSG_MAX];
-	int r;
 
 	if (s->logout_req) {
 		request_fail(req, ISCSI_ERR_AGAIN, "session %u is already logging out", s->sid);
@@ -147,6 +163,15 @@ void session_logout(struct session *s, struct request *req, bool force)
 	}
 	s->logout_req = req;
 	s->params_valid_for_logout = s->state == SS_LOGGED_IN || s->state == SS_SCAN;
+	log_info("%s: logging out", s->where);
+	session_event(s, SE_LOGOUT, NULL);
+}
+
+void session_logout_act(struct session *s, const struct sess_row *row,
+			const struct sess_input *in)
+{
+	int r;
+
 	worker_cancel(s->scan);
 	s->scan = NULL;
 	sd_event_source_disable_unref(s->retry_src);
@@ -161,8 +186,6 @@ void session_logout(struct session *s, struct request *req, bool force)
 		kernel_stop_conn(s->d->kernel, s->sid, 0, KABI_STOP_CONN_TERM);
 		s->bound = false;
 	}
-	log_info("%s: logging out", s->where);
-	session_set_state(s, SS_UNBIND, "logout");
 	session_arm_timer(s, UNBIND_TIMEOUT_S);
 	r = kernel_unbind_session(s->d->kernel, s->sid);
 	if (r < 0) {

@@ -7,16 +7,12 @@
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/session.h"
+#include "iscsid/session_adopt.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_logout.h"
 #include "iscsid/session_req.h"
+#include "iscsid/session_scan.h"
 #include "libiscsi-core/util.h"
-
-int daemon_kernel(struct daemon *d, struct ll_error *err)
-{
-	if (d->kernel)
-		return 0;
-	return kernel_open(&d->kernel, d->event, &session_kernel_ops, d, err);
-}
 
 void session_handle_login(struct daemon *d, struct request *req)
 {

@@ -4,17 +4,12 @@
 #define ISCSID_SESSION_REQ_H
 
 #include "iscsid/control.h"
-#include "libiscsi-core/errors.h"
 
 struct daemon;
 
-/* Opens the kernel interface on first use (loads iscsi_tcp). */
-int daemon_kernel(struct daemon *d, struct ll_error *err);
 void session_handle_login(struct daemon *d, struct request *req);
 void session_handle_logout(struct daemon *d, struct request *req);
 void session_handle_rescan(struct daemon *d, struct request *req);
 void session_handle_info(struct daemon *d, struct request *req);
-/* session_adopt.c: adopt every kernel session found in sysfs. */
-int sessions_adopt_all(struct daemon *d);
 
 #endif

@@ -16,6 +16,7 @@
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_scan.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
 
@@ -57,7 +58,6 @@ static int scan_job(void *arg)
 static void scan_done(void *userdata, void *arg, int result)
 {
 	struct session *s = userdata;
-	struct ipc_msg m;
 
 	s->scan = NULL;
 	if (result < 0)
@@ -65,16 +65,8 @@ static void scan_done(void *userdata, void *arg, int result)
 			 strerror(-result));
 	else
 		log_debug(1, "%s: host %u scanned", s->where, s->host_no);
-	if (s->state == SS_SCAN)
-		session_set_state(s, SS_LOGGED_IN, "scanned");
-	if (!s->login_req)
-		return;
-	ipc_msg_init(&m, 0, 0);
-	ipc_msg_add_u32(&m, IPC_A_STATUS, 0);
-	ipc_msg_add_u32(&m, IPC_A_SID, s->sid);
-	request_reply(s->login_req, &m);
-	s->login_req = NULL;
-	ipc_msg_free(&m);
+	session_event(s, SE_SCANNED, NULL);
+	session_reply_login(s, 0, NULL);
 }
 
 static void start_job(struct session *s, bool rescan)
@@ -96,7 +88,8 @@ static void start_job(struct session *s, bool rescan)
 		scan_done(s, NULL, r);
 }
 
-void session_start_scan(struct session *s)
+void session_scan_act(struct session *s, const struct sess_row *row,
+		      const struct sess_input *in)
 {
 	if (!strcmp(rec_get(s->rec, "node.session.scan") ?: "auto", "manual")) {
 		scan_done(s, NULL, 0);
@@ -112,4 +105,10 @@ void session_rescan(struct session *s, struct request *req)
 		request_ok(req);
 	}
 	start_job(s, true);
+}
+
+void session_rescan_act(struct session *s, const struct sess_row *row,
+			const struct sess_input *in)
+{
+	session_rescan(s, NULL);
 }

@@ -6,7 +6,6 @@
 #include "iscsid/daemon.h"
 #include "iscsid/kernel.h"
 #include "iscsid/log.h"
-#include "iscsid/session_req.h"
 #include "iscsid/stats_req.h"
 #include "libiscsi-core/ipc_stats.h"
 

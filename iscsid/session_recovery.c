@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* session_recovery.c: reconnecting a failed session (see session_recovery.h). */
+#include <stdio.h>
+
+#include "iscsid/daemon.h"
+#include "iscsid/log.h"
+#include "iscsid/session_int.h"
+#include "iscsid/session_kernel.h"
+#include "iscsid/session_login.h"
+#include "iscsid/session_recovery.h"
+
+#define RECOVERY_DELAY_MAX_S 5
+
+static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct session *s = userdata;
+
+	sd_event_source_disable_unref(src);
+	s->retry_src = NULL;
+	session_start_connect(s);
+	return 0;
+}
+
+static void schedule_connect(struct session *s, unsigned delay_s)
+{
+	session_stop_timer(s);
+	sd_event_source_disable_unref(s->retry_src);
+	s->retry_src = NULL;
+	sd_event_add_time_relative(s->d->event, &s->retry_src, CLOCK_MONOTONIC,
+				   (uint64_t)delay_s * 1000000ULL, 0, on_retry_timer, s);
+}
+
+void session_schedule_connect_act(struct session *s, const struct sess_row *row,
+				  const struct sess_input *in)
+{
+	schedule_connect(s, in->delay_s);
+}
+
+void session_gave_up_act(struct session *s, const struct sess_row *row,
+			 const struct sess_input *in)
+{
+	session_stop_timer(s);
+}
+
+void session_reconnect_failed(struct session *s, const struct ll_error *err)
+{
+	unsigned delay = 1u << (s->reopen_count < 3 ? s->reopen_count : 3);
+
+	s->reopen_count++;
+	if (delay > RECOVERY_DELAY_MAX_S)
+		delay = RECOVERY_DELAY_MAX_S;
+	if (s->lp.reopen_max && s->reopen_count > s->lp.reopen_max) {
+		log_err("%s: giving up after %u reconnect attempts (reopen_max); "
+			"the session stays failed until it is logged out",
+			s->where, s->reopen_count - 1);
+		session_event(s, SE_GAVE_UP, NULL);
+		return;
+	}
+	log_warn("%s: reconnect attempt %u failed: %s; next try in %u s", s->where,
+		 s->reopen_count, err->msg, delay);
+	session_event(s, SE_ATTEMPT_FAILED, &(struct sess_input){ .delay_s = delay });
+}
+
+void session_cancel_reconnect(struct session *s)
+{
+	session_close_transport(s);
+	login_free(s->login);
+	s->login = NULL;
+	sd_event_source_disable_unref(s->retry_src);
+	s->retry_src = NULL;
+}
+
+void session_recover_act(struct session *s, const struct sess_row *row,
+			 const struct sess_input *in)
+{
+	unsigned wait = s->params.default_time2wait;
+
+	log_warn("%s: connection failed (%s); recovering", s->where, in->why);
+	worker_cancel(s->scan);
+	s->scan = NULL;
+	session_kernel_stop_for_recovery(s);
+	s->reopen_count = 0;
+	s->cur = s->lp.cfg.portal;
+	schedule_connect(s, wait > RECOVERY_DELAY_MAX_S ? RECOVERY_DELAY_MAX_S : wait);
+}
