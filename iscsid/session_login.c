@@ -19,6 +19,7 @@
 #include "iscsid/session_recovery.h"
 #include "iscsid/tcpconn.h"
 #include "libiscsi-core/pdu.h"
+#include "libiscsi-core/status.h"
 #include "libiscsi-core/util.h"
 
 void session_attempt_failed(struct session *s, const struct ll_error *err, bool retryable)
@@ -237,6 +238,22 @@ static void login_done(struct session *s)
 	session_event(s, SE_LOGGED_IN, NULL);
 }
 
+/*
+ * Whether a first login that failed may succeed when tried again.  When
+ * the target refused it with a login status, the status table says (class
+ * 3 and redirects yes, class 2 and unknown classes no).  Otherwise a broken
+ * exchange (exit code 5) or connection (4) may heal; authentication,
+ * internal and resource failures will not.
+ */
+static bool login_retryable(const struct login_ctx *login, const struct ll_error *err)
+{
+	uint8_t status_class, detail;
+
+	if (login_rejected_status(login, &status_class, &detail))
+		return login_status_retryable(status_class, detail);
+	return err->code == ISCSI_ERR_LOGIN || err->code == ISCSI_ERR_TRANS;
+}
+
 static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 {
 	struct ll_error err = { 0 };
@@ -270,8 +287,7 @@ static void handle_login_pdu(struct session *s, const uint8_t *pdu, size_t len)
 	}
 	case LOGIN_FAILED:
 	default:
-		session_attempt_failed(s, &err, err.code == ISCSI_ERR_LOGIN ||
-					       err.code == ISCSI_ERR_TRANS);
+		session_attempt_failed(s, &err, login_retryable(s->login, &err));
 		break;
 	}
 	secure_zero(buf, padded);

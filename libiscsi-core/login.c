@@ -375,6 +375,9 @@ static enum login_step handle_status(struct login_ctx *ctx, const struct pdu_vie
 
 	if (rsp->status_class == 1 && (rsp->status_detail == 1 || rsp->status_detail == 2))
 		return handle_redirect(ctx, v, rsp, err);
+	ctx->rejected = true;
+	ctx->rejected_class = rsp->status_class;
+	ctx->rejected_detail = rsp->status_detail;
 	login_status_message(rsp->status_class, rsp->status_detail, msg, sizeof(msg));
 	return login_fail(ctx, err, login_status_exit_code(rsp->status_class, rsp->status_detail),
 			  "%s (status 0x%02x%02x)%s", msg, rsp->status_class, rsp->status_detail,
@@ -508,4 +511,13 @@ bool login_redirect_permanent(const struct login_ctx *ctx)
 unsigned login_redirect_count(const struct login_ctx *ctx)
 {
 	return ctx->redirects;
+}
+
+bool login_rejected_status(const struct login_ctx *ctx, uint8_t *status_class, uint8_t *detail)
+{
+	if (!ctx || !ctx->rejected)
+		return false;
+	*status_class = ctx->rejected_class;
+	*detail = ctx->rejected_detail;
+	return true;
 }

@@ -130,4 +130,11 @@ const struct iscsi_addr *login_redirect_portal(const struct login_ctx *ctx);
 bool login_redirect_permanent(const struct login_ctx *ctx);
 unsigned login_redirect_count(const struct login_ctx *ctx);
 
+/*
+ * After LOGIN_FAILED: true when the failure is the target's refusal with a
+ * login status (anything but success and a usable redirect), and which.
+ * False for failures of the exchange itself (protocol, CHAP, redirects).
+ */
+bool login_rejected_status(const struct login_ctx *ctx, uint8_t *status_class, uint8_t *detail);
+
 #endif

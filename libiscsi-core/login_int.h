@@ -67,6 +67,10 @@ struct login_ctx {
 	struct iscsi_addr redirect;
 	bool redirect_perm;
 	unsigned redirects;
+
+	/* the status the target refused the login with (class 2/3 or unknown) */
+	bool rejected;
+	uint8_t rejected_class, rejected_detail;
 };
 
 /* Records a failure "login to <who> failed: <msg>"; returns LOGIN_FAILED. */

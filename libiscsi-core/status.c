@@ -132,5 +132,10 @@ bool login_status_retryable(uint8_t status_class, uint8_t detail)
 
 	if (row)
 		return row->retryable;
-	return status_class == LOGIN_STATUS_TARGET_ERR;
+	/*
+	 * Statuses outside the table: open-iscsi retries an unknown
+	 * redirection detail and a target error, and gives up on an unknown
+	 * initiator error or an unknown class.
+	 */
+	return status_class == LOGIN_STATUS_TARGET_ERR || status_class == LOGIN_STATUS_REDIRECT;
 }

@@ -717,6 +717,38 @@ START_TEST(test_login_class2_and_class3_statuses)
 }
 END_TEST
 
+/* Only a refusal with a login status names one; failures of the exchange do not. */
+START_TEST(test_login_names_the_refusing_status)
+{
+	struct login_config c = base_config();
+	uint8_t cls = 0, det = 0;
+	struct fake f;
+
+	fake_start(&f, &c);
+	ck_assert(!login_rejected_status(f.ctx, &cls, &det));
+	take_request(&f);
+	ck_assert_int_eq(respond_status(&f, 3, 1, NULL), LOGIN_FAILED);
+	ck_assert(login_rejected_status(f.ctx, &cls, &det));
+	ck_assert_uint_eq(cls, 3);
+	ck_assert_uint_eq(det, 1);
+	fake_stop(&f);
+	fake_start(&f, &c);
+	take_request(&f);
+	ck_assert_int_eq(respond_status(&f, 2, 3, NULL), LOGIN_FAILED);
+	ck_assert(login_rejected_status(f.ctx, &cls, &det));
+	ck_assert_uint_eq(cls, 2);
+	ck_assert_uint_eq(det, 3);
+	fake_stop(&f);
+	/* A redirect without an address fails the exchange, not by its status. */
+	fake_start(&f, &c);
+	take_request(&f);
+	ck_assert_int_eq(respond_status(&f, 1, 1, NULL), LOGIN_FAILED);
+	ck_assert(!login_rejected_status(f.ctx, &cls, &det));
+	fake_stop(&f);
+	ck_assert(!login_rejected_status(NULL, &cls, &det));
+}
+END_TEST
+
 START_TEST(test_login_follows_redirect_to_new_portal)
 {
 	struct login_config c = base_config();
@@ -1288,6 +1320,7 @@ int main(void)
 	tcase_add_test(tc, test_login_target_refusing_offered_auth_methods_gives_auth_failure);
 	tcase_add_test(tc, test_login_auth_failure_status_gives_exit_24);
 	tcase_add_test(tc, test_login_class2_and_class3_statuses);
+	tcase_add_test(tc, test_login_names_the_refusing_status);
 	tcase_add_test(tc, test_login_follows_redirect_to_new_portal);
 	tcase_add_test(tc, test_login_redirects_are_bounded);
 	tcase_add_test(tc, test_login_redirect_needs_valid_address);

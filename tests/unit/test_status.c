@@ -92,6 +92,17 @@ START_TEST(test_status_unknown_values_name_the_hex_numbers)
 }
 END_TEST
 
+/* Outside the table: redirection and target error retry, the rest does not. */
+START_TEST(test_status_unknown_values_retry_like_open_iscsi)
+{
+	ck_assert(login_status_retryable(1, 0x05));
+	ck_assert(login_status_retryable(3, 0x77));
+	ck_assert(!login_status_retryable(2, 0x42));
+	ck_assert(!login_status_retryable(4, 0));
+	ck_assert(!login_status_retryable(0xff, 0xff));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("status");
@@ -105,6 +116,7 @@ int main(void)
 	tcase_add_test(tc, test_status_target_errors_are_retryable_exit_5);
 	tcase_add_test(tc, test_status_redirect_and_success);
 	tcase_add_test(tc, test_status_unknown_values_name_the_hex_numbers);
+	tcase_add_test(tc, test_status_unknown_values_retry_like_open_iscsi);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
