@@ -48,12 +48,9 @@ void session_attempt_failed(struct session *s, const struct ll_error *err, bool 
 
 void session_fail(struct session *s, int code, bool retryable, const char *fmt, ...)
 {
-	struct ll_error err = { .code = code };
-	va_list ap;
+	struct ll_error err = { 0 };
 
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
+	LL_ERROR_SET_FROM_ARGS(&err, code, fmt);
 	session_attempt_failed(s, &err, retryable);
 }
 
