@@ -11,6 +11,19 @@
 #include "iscsid/stats_req.h"
 #include "libiscsi-core/util.h"
 
+void daemon_arm_timer(struct daemon *d, sd_event_source **src, unsigned seconds,
+		      sd_event_time_handler_t cb, void *userdata)
+{
+	uint64_t usec = (uint64_t)seconds * 1000000ULL;
+
+	if (*src) {
+		sd_event_source_set_time_relative(*src, usec);
+		sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+	} else {
+		sd_event_add_time_relative(d->event, src, CLOCK_MONOTONIC, usec, 0, cb, userdata);
+	}
+}
+
 int daemon_kernel(struct daemon *d, struct ll_error *err)
 {
 	if (d->kernel)

@@ -30,6 +30,13 @@ struct daemon {
 	bool safe_logout;
 };
 
+/*
+ * Arms the one-shot timer *src (made on first use) to call cb after
+ * seconds; re-arming moves it.
+ */
+void daemon_arm_timer(struct daemon *d, sd_event_source **src, unsigned seconds,
+		      sd_event_time_handler_t cb, void *userdata);
+
 /* Opens the kernel interface on first use (loads iscsi_tcp). */
 int daemon_kernel(struct daemon *d, struct ll_error *err);
 

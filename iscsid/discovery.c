@@ -123,12 +123,9 @@ static void fail(struct discovery *x, int code, const char *fmt, ...)
 
 static void fail(struct discovery *x, int code, const char *fmt, ...)
 {
-	struct ll_error err = { .code = code };
-	va_list ap;
+	struct ll_error err = { 0 };
 
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
+	LL_ERROR_SET_FROM_ARGS(&err, code, fmt);
 	if (x->state == DS_LOGOUT && x->have_result) {
 		log_debug(1, "discovery %s: during logout: %s", x->where, err.msg);
 		finish(x, NULL);
@@ -154,18 +151,8 @@ static int on_timeout(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void arm_timer(struct discovery *x, unsigned seconds)
 {
-	uint64_t usec;
-
 	x->timer_secs = seconds ? seconds : 15;
-	usec = (uint64_t)x->timer_secs * 1000000ULL;
-
-	if (x->timer) {
-		sd_event_source_set_time_relative(x->timer, usec);
-		sd_event_source_set_enabled(x->timer, SD_EVENT_ONESHOT);
-	} else {
-		sd_event_add_time_relative(x->d->event, &x->timer, CLOCK_MONOTONIC, usec, 0,
-					   on_timeout, x);
-	}
+	daemon_arm_timer(x->d, &x->timer, x->timer_secs, on_timeout, x);
 }
 
 static void send_pdu(struct discovery *x, uint8_t *pdu, size_t len)

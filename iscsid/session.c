@@ -77,16 +77,8 @@ static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
 
 void session_arm_timer(struct session *s, unsigned seconds)
 {
-	uint64_t usec = (uint64_t)seconds * 1000000ULL;
-
 	s->timer_secs = seconds;
-	if (s->timer) {
-		sd_event_source_set_time_relative(s->timer, usec);
-		sd_event_source_set_enabled(s->timer, SD_EVENT_ONESHOT);
-	} else {
-		sd_event_add_time_relative(s->d->event, &s->timer, CLOCK_MONOTONIC, usec, 0,
-					   on_timer, s);
-	}
+	daemon_arm_timer(s->d, &s->timer, seconds, on_timer, s);
 }
 
 void session_stop_timer(struct session *s)
