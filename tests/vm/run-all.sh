@@ -6,7 +6,10 @@
 # Prepares the cache first (tests/vm/prepare.sh). Exits 1 when preparation
 # fails, any test fails, times out or its VM does not boot; no test is ever
 # skipped. A test may ask for more time or memory with header lines
-# "# vm-timeout: SECONDS" (default 300) and "# vm-mem: MIB" (default 2048).
+# "# vm-timeout: SECONDS" (default 300) and "# vm-mem: MIB" (default 2048),
+# and for an extra ACPI table with "# vm-acpitable: GENERATOR" (a script
+# under tests/vm/ that writes the table to the file named by its argument;
+# qemu gets it with -acpitable file=...).
 # Each test's full output is kept in $LUNLINK_VM_LOGS (default
 # <cache>/logs/<date>), and every "METRIC name=value" line it prints is
 # repeated in the summary.
@@ -18,6 +21,10 @@ cache=${LUNLINK_VM_CACHE:-$repo/.vm-cache}
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+header_word() { # header_word FILE KEY: the value of a "# KEY: word" header line
+	sed -n "1,30s/^# $2: *\([^ ]*\).*/\1/p" "$1" | head -n1
+}
 
 header_value() { # header_value FILE KEY DEFAULT
 	local v
@@ -61,7 +68,15 @@ for t in "${tests[@]}"; do
 	log=$logs/${name%.sh}.log
 	echo "=== $name"
 	t0=$(now)
-	"$here/run.sh" --timeout "$(header_value "$t" vm-timeout 300)" \
+	qemu_extra=${LUNLINK_VM_QEMU_EXTRA:-}
+	acpi=$(header_word "$t" vm-acpitable)
+	if [[ -n $acpi ]]; then
+		table=$cache/acpitable-${name%.sh}.bin
+		"$here/$acpi" "$table" || echo "run-all: $acpi failed" >&2
+		qemu_extra+=" -acpitable file=$table"
+	fi
+	LUNLINK_VM_QEMU_EXTRA=$qemu_extra "$here/run.sh" \
+		--timeout "$(header_value "$t" vm-timeout 300)" \
 		--mem "$(header_value "$t" vm-mem 2048)" "$t" 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
 	wall=$(since "$t0")
