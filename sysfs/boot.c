@@ -147,19 +147,25 @@ static bool first_name(const char *path, const char *prefix, char *out, size_t l
 	return found;
 }
 
-/* The iBFT links an ethernet entry to its PCI device, whose net/ directory
- * names the interface (net:NAME on old kernels); else the MAC decides. */
-static void find_netdev(const struct entry *e, const char *mac, char *out, size_t len)
+/*
+ * The iBFT links an ethernet entry to its PCI device, whose net/ directory
+ * names the interface (net:NAME on old kernels); a device without one is
+ * found by the MAC.  Returns false when none is found.  An entry without
+ * a device link (firmware not tied to a PCI function) has no interface
+ * name and is still usable, as open-iscsi takes it.
+ */
+static bool find_netdev(const struct entry *e, const char *mac, char *out, size_t len)
 {
 	char path[512];
 
 	out[0] = '\0';
 	snprintf(path, sizeof(path), "%s/firmware/%s/%s/device", e->root, e->table, e->name);
-	if (first_name(path, "net:", out, len))
-		return;
+	if (access(path, F_OK) < 0 || first_name(path, "net:", out, len))
+		return true;
 	strncat(path, "/net", sizeof(path) - strlen(path) - 1);
 	if (!first_name(path, "", out, len))
 		netdev_by_mac(e->root, mac, out, len);
+	return out[0] != '\0';
 }
 
 /* flags: either bit counts (some firmware sets only "boot selected"). */
@@ -179,8 +185,7 @@ static const char *read_nic(const struct entry *e, bool ibft, struct sysfs_boot_
 	if (!t->mac[0])
 		return snprintf(why, WHY_MAX, "%s has no mac", e->name), why;
 	if (ibft) {
-		find_netdev(e, t->mac, t->netdev, sizeof(t->netdev));
-		if (!t->netdev[0])
+		if (!find_netdev(e, t->mac, t->netdev, sizeof(t->netdev)))
 			return snprintf(why, WHY_MAX, "no network interface has the MAC %s of %s",
 					t->mac, e->name), why;
 	}

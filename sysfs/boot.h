@@ -17,7 +17,8 @@
  * open-iscsi joins them.  A target is usable when its flags are set
  * (either the valid or the boot-selected bit), it has a name and an
  * address, and its ethernet entry exists, has flags and a MAC, and (for
- * the iBFT) a network interface of the system carries that MAC.  Every
+ * an iBFT entry linked to a PCI device) the device's network interface,
+ * or one carrying that MAC, is found.  Every
  * target left out is named in `skipped` with the reason, so a partial or
  * damaged table is reported instead of silently shrinking.
  *
@@ -39,7 +40,7 @@ struct sysfs_boot_target {
 	char isid[32];
 	/* the associated ethernetN/ */
 	char mac[32];
-	char netdev[64];                /* "" for an HBA's own table */
+	char netdev[64];                /* "" for an HBA's table or an entry without device */
 	char ipaddr[64], subnet_mask[64], gateway[64];
 	char primary_dns[64], secondary_dns[64], dhcp[64], vlan[16];
 	int prefix_len;                 /* 0 when the table gives none */

@@ -106,7 +106,8 @@ START_TEST(test_boot_ibft_targets_joined_with_nic_and_initiator)
 	ck_assert_int_eq(t->port, 3260);
 	ck_assert_str_eq(t->lun, "00000000");
 	ck_assert_str_eq(t->mac, "52:54:00:12:34:99");
-	ck_assert_str_eq(t->netdev, "ibft0");
+	/* no PCI device link (the VM's table): no interface name, as in open-iscsi */
+	ck_assert_str_eq(t->netdev, "");
 	ck_assert_str_eq(t->ipaddr, "192.0.2.10");
 	ck_assert_int_eq(t->prefix_len, 24);
 	ck_assert_str_eq(t->subnet_mask, "255.255.255.0");
@@ -155,11 +156,27 @@ START_TEST(test_boot_partial_table_names_what_is_missing)
 }
 END_TEST
 
+START_TEST(test_boot_device_without_net_dir_found_by_mac)
+{
+	struct sysfs_boot_list l;
+
+	ibft();
+	tu_mkdirs("devices/pci0000:00/0000:00:05.0");
+	tu_link("../../../devices/pci0000:00/0000:00:05.0", "firmware/ibft/ethernet0/device");
+	ck_assert_int_eq(sysfs_boot_read(tu_root, &l), 0);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.t[0].netdev, "ibft0");
+	sysfs_boot_free(&l);
+}
+END_TEST
+
 START_TEST(test_boot_unknown_mac_and_missing_initiator)
 {
 	struct sysfs_boot_list l;
 
 	ibft();
+	tu_mkdirs("devices/pci0000:00/0000:00:05.0");
+	tu_link("../../../devices/pci0000:00/0000:00:05.0", "firmware/ibft/ethernet0/device");
 	rm("class/net/ibft0/address");
 	rm("firmware/ibft/ethernet0/ip-addr");
 	attr("firmware/iscsi_boot7/target0/flags", "3");
@@ -209,6 +226,7 @@ int main(void)
 	tcase_add_test(tc, test_boot_ibft_targets_joined_with_nic_and_initiator);
 	tcase_add_test(tc, test_boot_netdev_from_pci_device_link_first);
 	tcase_add_test(tc, test_boot_partial_table_names_what_is_missing);
+	tcase_add_test(tc, test_boot_device_without_net_dir_found_by_mac);
 	tcase_add_test(tc, test_boot_unknown_mac_and_missing_initiator);
 	tcase_add_test(tc, test_boot_hba_table_takes_the_hosts_transport_and_port_default);
 	suite_add_tcase(s, tc);

@@ -67,11 +67,18 @@ put "$IB/target1/chap-type" 1
 put "$IB/target1/chap-name" lunlink-user
 put "$IB/target1/chap-secret" secret-of-16-ch
 
-# the NIC's MAC belongs to no interface yet: every target unusable, and said so
+# ethernet0 linked to a PCI device without a network interface, and no
+# interface has its MAC: every target unusable, and said so
+mkdir -p "$SYS/devices/pci0000:00/0000:00:05.0"
+ln -s "$SYS/devices/pci0000:00/0000:00:05.0" "$IB/ethernet0/device"
 run -m fw
 expect_rc "unknown_mac_exits_21" 21
 expect_err "unknown_mac_named" "iscsiadm: firmware boot table: ibft/target0: no network interface has the MAC 52:54:00:12:34:99 of ethernet0; entry skipped"
 put "$SYS/class/net/ibft0/address" 52:54:00:12:34:99
+run -m fw
+expect_out_line "netdev_found_by_mac" "iface.net_ifacename = ibft0"
+# no device link at all (the VM's table): no interface name, as open-iscsi
+rm "$IB/ethernet0/device"
 
 RECORD0="# BEGIN RECORD 2.1.8
 iface.initiatorname = $INAME
@@ -84,7 +91,6 @@ iface.subnet_mask = 255.255.255.0
 iface.gateway = 192.0.2.1
 iface.primary_dns = 192.0.2.53
 iface.vlan_id = 0
-iface.net_ifacename = ibft0
 node.name = $T0
 node.conn[0].address = 127.0.0.1
 node.conn[0].port = 3260
@@ -92,7 +98,7 @@ node.boot_lun = 00000000
 # END RECORD"
 run -m fw
 expect_rc "fw_exits_0" 0
-check "fw_first_record" [ "$(sed -n 1,17p <<<"$OUT")" = "$RECORD0" ]
+check "fw_first_record" [ "$(sed -n 1,16p <<<"$OUT")" = "$RECORD0" ]
 expect_out_line "fw_chap_user" "node.session.auth.username = lunlink-user"
 expect_out_line "fw_chap_secret_masked" "node.session.auth.password = ********"
 check "fw_secret_never_printed" not grep -q secret-of-16-ch <<<"$OUT$ERR"
