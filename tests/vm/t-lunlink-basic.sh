@@ -1,11 +1,13 @@
 #!/bin/bash
-# vm-timeout: 240
+# vm-timeout: 300
 # lunlink against LIO, the everyday path: discovery, login, the disk with
 # the LUN's exact size, 64 MiB of O_DIRECT data, `-m session` at -P 0..3,
 # second login (15), rescan (a new LUN appears), the safe logout (refused
 # while the disk, a partition or a device-mapper device on it is mounted,
-# naming the mount point), logout (disk gone, -m session exits 21), and
-# --force.
+# naming the mount point), logout (disk gone, -m session exits 21),
+# --force, an iser iface refused (12), and iscsid.safe_logout in
+# iscsid.conf (an explicit Yes refuses with 28; No logs a mounted disk
+# out, as open-iscsi does).
 #
 #   LUNLINK_BUILD_DIR=build-vm tests/vm/run.sh tests/vm/t-lunlink-basic.sh
 set -o pipefail
@@ -48,6 +50,15 @@ check_discovery() {
 	expect_eq "$OUT" "$P:3260,1 $IQN" "discovery prints the target line"
 	expect_exit 0 iscsiadm -m node
 	expect_eq "$OUT" "$P:3260,1 $IQN" "-m node lists the node"
+}
+
+# An iSER record is refused out loud (12), never logged in over TCP instead.
+check_iser_refused() {
+	expect_exit 0 iscsiadm -m node -o new -T "$IQN" -p "$P:3260,1" -I iser
+	expect_exit 12 iscsiadm -m node -T "$IQN" -p "$P" -I iser --login
+	expect_match "$OUT" "iSER and offload .* not supported" "iser login names iSER as unsupported"
+	expect_exit 21 iscsiadm -m session
+	expect_exit 0 iscsiadm -m node -o delete -T "$IQN" -p "$P" -I iser
 }
 
 check_login() {
@@ -211,10 +222,46 @@ check_force() {
 	umount -l /tmp/mnt-part
 }
 
+# restart_with_safe_logout VALUE: iscsid.conf says it, iscsid reads it anew.
+restart_with_safe_logout() {
+	local conf=$ISCSI_CONFIG_DIR/iscsid.conf
+	ll_stop_iscsid
+	touch "$conf"
+	sed -i '/^iscsid.safe_logout/d' "$conf"
+	echo "iscsid.safe_logout = $1" >>"$conf"
+	ll_start_iscsid || { not_ok "iscsid restarted with safe_logout = $1"; return 1; }
+}
+
+# login_and_mount: logged in, partition 1 of the disk mounted on /tmp/mnt-part.
+login_and_mount() {
+	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$P" --login
+	vm_wait_for 10 eval '[[ -b /dev/$(ll_session_disks "$IQN" | cut -d" " -f1)1 ]]'
+	DISK=$(ll_session_disks "$IQN" | cut -d' ' -f1)
+	mount "/dev/${DISK}1" /tmp/mnt-part || { not_ok "partition mounted ($1)"; return 1; }
+}
+
+check_safe_logout_setting() {
+	restart_with_safe_logout Yes && login_and_mount "safe_logout = Yes" || return
+	expect_exit 28 iscsiadm -m node -T "$IQN" -p "$P" --logout
+	expect_match "$OUT" /tmp/mnt-part "safe_logout = Yes: refusal names the mount point"
+	expect_eq "$(ll_session_disks "$IQN" | cut -d' ' -f1)" "$DISK" \
+		"safe_logout = Yes: the session and its disk stay"
+	umount /tmp/mnt-part
+	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$P" --logout
+	restart_with_safe_logout No && login_and_mount "safe_logout = No" || return
+	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$P" --logout
+	vm_wait_for 10 test ! -e "/dev/$DISK"
+	expect_eq "$?" 0 "safe_logout = No: a mounted disk's session logs out"
+	expect_exit 21 iscsiadm -m session
+	umount -l /tmp/mnt-part
+	restart_with_safe_logout Yes
+}
+
 at_exit cleanup
 at_exit ll_diag_on_failure
 setup
 check_discovery
+check_iser_refused
 if check_login; then
 	check_data
 	check_session_listing
@@ -223,5 +270,6 @@ if check_login; then
 	check_mounted_refusal
 	check_logout
 	check_force
+	check_safe_logout_setting
 fi
 done_testing
