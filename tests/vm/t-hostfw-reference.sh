@@ -29,6 +29,9 @@ WORK=/tmp/hostfw
 OI_ISCSIADM=$(type -P iscsiadm)
 declare -A ALLOWED=(
 	[fw-table]="CHAP secrets: lunlink prints ******** where open-iscsi prints the secret"
+	[fw-nonic]="CHAP secrets: lunlink prints ******** where open-iscsi prints the secret"
+	[host-stats]="lunlink says why: 'host statistics are not supported by this transport (iscsi_tcp)' where open-iscsi prints 'errno=0'"
+	[host-H-stats]="lunlink says why: 'host statistics are not supported by this transport (iscsi_tcp)' where open-iscsi prints 'errno=0'"
 	[node-chap]="a CHAP boot target's record says authmethod = CHAP: lunlink's iscsid uses CHAP only when the record asks for it; open-iscsi stores None and uses the credentials anyway"
 )
 
