@@ -8,7 +8,11 @@
 #                                              127.0.0.1:PORT, demo mode
 #                                              (generate_node_acls=1, writable),
 #                                              authentication=0, enabled
+#   lio_add_portal IQN ADDR:PORT               another portal on the target
+#                                              (IPv6 as [::1]:PORT)
+#   lio_add_lun IQN LUN SIZE                   one more fileio LUN
 #   lio_set_chap IQN USER PASS [MUSER MPASS]   CHAP (mutual if MUSER given)
+#   lio_discovery_auth USER PASS | off         CHAP on SendTargets sessions
 #   lio_clear_chap IQN                         back to authentication=0
 #   lio_enable IQN / lio_disable IQN           TPG up/down (fault injection)
 #   lio_lun_file IQN LUN                       backing file of a LUN
@@ -95,6 +99,27 @@ lio_create_target() { # lio_create_target IQN PORT SIZE...
 		_lio_put "$tpg/attrib/demo_mode_write_protect" 0 &&
 		_lio_put "$tpg/attrib/authentication" 0 &&
 		lio_enable "$iqn"
+}
+
+lio_add_portal() { # lio_add_portal IQN ADDR:PORT
+	mkdir "$(_lio_tpg "$1")/np/$2" || _lio_err "cannot listen on $2 for $1"
+}
+
+lio_add_lun() { # lio_add_lun IQN LUN SIZE
+	local bytes
+	bytes=$(_lio_bytes "$3") && _lio_add_lun "$1" "$2" "$bytes"
+}
+
+# Discovery sessions have their own CHAP settings, for all targets at once.
+lio_discovery_auth() { # lio_discovery_auth USER PASS | lio_discovery_auth off
+	local d=$LIO_CFS/iscsi/discovery_auth
+	if [[ $1 == off ]]; then
+		_lio_put "$d/enforce_discovery_auth" 0 &&
+			_lio_put "$d/userid" NULL && _lio_put "$d/password" NULL
+	else
+		_lio_put "$d/userid" "$1" && _lio_put "$d/password" "$2" &&
+			_lio_put "$d/enforce_discovery_auth" 1
+	fi
 }
 
 # LIO clears a CHAP name or secret when "NULL" is written to it.
