@@ -37,6 +37,17 @@ int discover_new_drec(struct ctx *c, const char *address, int port, struct rec *
 	return 0;
 }
 
+static int add_stored_iface(struct ndb *db, const char *name, struct rec *rec, void *userdata)
+{
+	struct discovered *f = userdata;
+
+	(void)db;
+	if (ndb_iface_is_builtin(name) || f->n_ifaces >= OPTS_MAX_IFACES)
+		return 0;
+	f->ifaces[f->n_ifaces] = rec_dup(rec);
+	return f->ifaces[f->n_ifaces++] ? 0 : -ENOMEM;
+}
+
 int discovered_load_ifaces(struct ctx *c, struct discovered *f)
 {
 	const struct opts *o = c->o;
@@ -57,6 +68,10 @@ int discovered_load_ifaces(struct ctx *c, struct discovered *f)
 		if (!rc)
 			f->ifaces[f->n_ifaces++] = r;
 	}
+	/* Without -I, open-iscsi binds the targets to every stored iface
+	 * record, and to "default" only when there is none. */
+	if (!rc && o->n_ifaces == 0 && (rc = ndb_iface_foreach(db, add_stored_iface, f, NULL)) < 0)
+		rc = ISCSI_ERR_IDBM;
 	if (!rc && f->n_ifaces == 0)
 		rc = ctx_iface(c, "default", &f->ifaces[f->n_ifaces++]);
 	return rc;

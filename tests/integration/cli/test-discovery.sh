@@ -103,14 +103,15 @@ expect_out_line "record_for_second_iface" "		Iface Name: if1"
 check "tg2_record_for_if1" [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/if1" ]
 check "tg2_record_for_default" [ -f "$ISCSI_CONFIG_DIR/nodes/$T2/127.0.0.5,3260,3/default" ]
 
-# --- -l logs in to what was found
+# --- -l logs in to what was found; without -I, as in open-iscsi, through
+# every stored iface record (if1), not "default"
 printf 'T %s\nP 127.0.0.1:3260,1\n' $T1 >"$ANS"
 : >"$FAKE_LOG"
 run -m discovery -t st -p 127.0.0.1 -l
 expect_rc "discovery_login_exits_0" 0
 expect_out "discovery_login_output" "127.0.0.1:3260,1 $T1
-Logging in to [iface: default, target: $T1, portal: 127.0.0.1,3260]
-Login to [iface: default, target: $T1, portal: 127.0.0.1,3260] successful."
+Logging in to [iface: if1, target: $T1, portal: 127.0.0.1,3260]
+Login to [iface: if1, target: $T1, portal: 127.0.0.1,3260] successful."
 
 # --- a bad name from the network never becomes a path
 # ("../evil" would land beside nodes/, "../../evil" beside the config dir)
