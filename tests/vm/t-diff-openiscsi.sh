@@ -190,7 +190,7 @@ run_command() { # run_command DIR NAME FLAGS ARGS...
 	expand_all "$@" || return
 	ARGS[0]=$IADM
 	t0=$(vm_now)
-	timeout -k 5 120 "${ARGS[@]}" </dev/null >"$dir/$name.stdout" 2>"$dir/$name.stderr" &&
+	timeout -k 5 60 "${ARGS[@]}" </dev/null >"$dir/$name.stdout" 2>"$dir/$name.stderr" &&
 		rc=0 || rc=$?
 	echo "$rc" >"$dir/$name.rc"
 	printf '%s\t%s\t%s\n' "$name" "$flags" "$*" >>"$dir/commands.txt"

@@ -41,6 +41,10 @@ NORMALISE = [
     ("disk names", r"\bsd[a-z]{1,3}\b", "sdX"),
     # ISIDs are derived from the session id (open-iscsi) or generated.
     ("ISIDs", r"\b(isid|ISID)(\s*[:=]\s*)(0x)?[0-9a-fA-F]{12}\b", r"\1\2ISID"),
+    # Statistics count the PDUs and bytes each initiator happened to send.
+    ("statistics counters",
+     r"^(\t(?:\w+_octets|\w+_pdus|\w+_err|tx_sendpage_failures|rx_discontiguous_hdr"
+     r"|eh_abort_cnt|\w+_count|\w+_cnt)): \d+$", r"\1: N"),
     ("timestamps", r"\b\d{2}:\d{2}:\d{2}(\.\d+)?\b", "HH:MM:SS"),
 ]
 _RULES = [(re.compile(p, re.M), r) for _, p, r in NORMALISE]
