@@ -108,8 +108,7 @@ struct ndb_filter ctx_node_filter(const struct ctx *c, const char *iface)
 	f.target = c->o->targetname;
 	if (c->have_portal) {
 		f.address = c->portal.address;
-		if (c->portal.port_given)
-			f.port = c->portal.port;
+		f.port = c->portal.port;
 	}
 	f.iface = iface;
 	return f;

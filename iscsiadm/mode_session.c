@@ -79,7 +79,6 @@ static int on_record(struct ctx *c, const struct sysfs_session *s,
 	memset(&c->portal, 0, sizeof(c->portal));
 	str_copy(c->portal.address, sizeof(c->portal.address), s->conn.persistent_address);
 	c->portal.port = s->conn.persistent_port;
-	c->portal.port_given = true;
 	c->portal.tpgt = -1;
 	c->have_portal = true;
 	c->o = &o;

@@ -3,9 +3,9 @@
  * portal.h: the -p argument ("ip", "ip:port", "[v6]:port", "v6",
  * "host:port,tpgt").
  *
- * open-iscsi treats a -p without a port as "any port" when matching
- * records and as 3260 when creating one, and ignores the tpgt when
- * matching; the parsed form keeps those distinctions.  Nothing allocates.
+ * A -p without a port means 3260, when matching records as when creating
+ * one (open-iscsi 2.1.8's `-m node -p ADDR` does not list ADDR's records on
+ * other ports); the tpgt is ignored when matching.  Nothing allocates.
  */
 #ifndef ISCSIADM_PORTAL_H
 #define ISCSIADM_PORTAL_H
@@ -19,7 +19,6 @@
 struct portal_arg {
 	char address[ISCSI_HOST_MAX];  /* without brackets */
 	int port;                      /* as given, or 3260 */
-	bool port_given;
 	int tpgt;                      /* -1 when not given */
 };
 

@@ -136,9 +136,12 @@ expect_err "node_nonpersistent_message" "iscsiadm: operation is not supported."
 run -m node -o new -o delete -T $T1 -p 127.0.0.1
 expect_rc "two_ops_exit_7" 7
 
-# filters: any omitted one is a wildcard; -p without port = any port
+# filters: any omitted one is a wildcard; -p without a port means 3260, as
+# open-iscsi 2.1.8 matches it (the VM diff suite's node-p compares the two)
 run -m node -p 10.0.0.2
-expect_out_line "portal_without_port_matches_any_port" "node.conn[0].port = 3261"
+expect_rc "portal_without_port_is_3260_not_any_port" 21
+run -m node -p 10.0.0.2:3261
+expect_out_line "portal_with_port_matches_that_port" "node.conn[0].port = 3261"
 run -m node -p 127.0.0.1:3260,7
 expect_rc "tpgt_in_portal_is_ignored_when_matching" 0
 run -m node -p 127.0.0.1:3999
