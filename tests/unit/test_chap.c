@@ -8,6 +8,7 @@
 
 #include "libiscsi-core/chap.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 /*
  * Expected digests were computed independently of this code with
@@ -566,39 +567,36 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("chap");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_chap_response_matches_known_digest_for_each_algorithm,
+		test_chap_alg_names_and_lengths,
+		test_chap_parse_algs_keeps_order_and_rejects_unknown_names,
+		test_chap_decode_hex_accepts_odd_digit_count_and_rejects_junk,
+		test_chap_decode_base64_handles_padding_and_rejects_malformed,
+		test_chap_decode_refuses_values_longer_than_1024_bytes,
+		test_chap_secret_length_check_flags_short_secrets,
+		test_chap_one_way_login_sends_name_and_known_response,
+		test_chap_accepts_base64_challenge_and_hex_chap_i,
+		test_chap_rejects_algorithm_we_did_not_offer,
+		test_chap_rejects_chap_a_list_reject_and_garbage,
+		test_chap_rejects_bad_identifier_and_bad_challenge,
+		test_chap_rejects_challenge_longer_than_1024_bytes,
+		test_chap_challenge_before_offer_is_refused,
+		test_chap_mutual_accepts_target_that_knows_password_in,
+		test_chap_mutual_rejects_wrong_target_response,
+		test_chap_mutual_rejects_truncated_target_response,
+		test_chap_mutual_rejects_wrong_target_name,
+		test_chap_refuses_reflected_challenge,
+		test_chap_mutual_generates_fresh_challenges,
+		test_chap_init_refuses_same_secret_both_directions,
+		test_chap_init_refuses_missing_or_half_credentials,
+		test_chap_init_refuses_overlong_password,
+		test_chap_clear_zeroes_secrets,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_chap_response_matches_known_digest_for_each_algorithm);
-	tcase_add_test(tc, test_chap_alg_names_and_lengths);
-	tcase_add_test(tc, test_chap_parse_algs_keeps_order_and_rejects_unknown_names);
-	tcase_add_test(tc, test_chap_decode_hex_accepts_odd_digit_count_and_rejects_junk);
-	tcase_add_test(tc, test_chap_decode_base64_handles_padding_and_rejects_malformed);
-	tcase_add_test(tc, test_chap_decode_refuses_values_longer_than_1024_bytes);
-	tcase_add_test(tc, test_chap_secret_length_check_flags_short_secrets);
-	tcase_add_test(tc, test_chap_one_way_login_sends_name_and_known_response);
-	tcase_add_test(tc, test_chap_accepts_base64_challenge_and_hex_chap_i);
-	tcase_add_test(tc, test_chap_rejects_algorithm_we_did_not_offer);
-	tcase_add_test(tc, test_chap_rejects_chap_a_list_reject_and_garbage);
-	tcase_add_test(tc, test_chap_rejects_bad_identifier_and_bad_challenge);
-	tcase_add_test(tc, test_chap_rejects_challenge_longer_than_1024_bytes);
-	tcase_add_test(tc, test_chap_challenge_before_offer_is_refused);
-	tcase_add_test(tc, test_chap_mutual_accepts_target_that_knows_password_in);
-	tcase_add_test(tc, test_chap_mutual_rejects_wrong_target_response);
-	tcase_add_test(tc, test_chap_mutual_rejects_truncated_target_response);
-	tcase_add_test(tc, test_chap_mutual_rejects_wrong_target_name);
-	tcase_add_test(tc, test_chap_refuses_reflected_challenge);
-	tcase_add_test(tc, test_chap_mutual_generates_fresh_challenges);
-	tcase_add_test(tc, test_chap_init_refuses_same_secret_both_directions);
-	tcase_add_test(tc, test_chap_init_refuses_missing_or_half_credentials);
-	tcase_add_test(tc, test_chap_init_refuses_overlong_password);
-	tcase_add_test(tc, test_chap_clear_zeroes_secrets);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "chap",
+		.tests = tests,
+	});
 }

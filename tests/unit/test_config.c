@@ -348,29 +348,28 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("config");
-	TCase *tc = tcase_create("config");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_root_comes_from_iscsi_config_dir_else_build_default,
+		test_missing_conf_gives_daemon_defaults,
+		test_shipped_iscsid_conf_parses_cleanly_with_documented_values,
+		test_safe_logout_no_is_honoured_and_bad_value_stays_safe,
+		test_templates_fill_new_node_and_discovery_records,
+		test_bad_lines_are_reported_with_file_and_line_and_skipped,
+		test_unknown_keys_are_noticed_and_kept_and_last_value_wins,
+		test_conf_file_in_root_is_read,
+		test_initiatorname_file_is_parsed,
+		test_initiatorname_missing_or_invalid_is_reported,
+		test_initiatorname_is_generated_once_when_missing,
+		test_initiatorname_generation_is_random_and_prefix_checked,
+		test_concurrent_initiatorname_generation_agrees_on_one_name,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, tu_config_dir_new, tu_scratch_remove);
-	tcase_add_test(tc, test_root_comes_from_iscsi_config_dir_else_build_default);
-	tcase_add_test(tc, test_missing_conf_gives_daemon_defaults);
-	tcase_add_test(tc, test_shipped_iscsid_conf_parses_cleanly_with_documented_values);
-	tcase_add_test(tc, test_safe_logout_no_is_honoured_and_bad_value_stays_safe);
-	tcase_add_test(tc, test_templates_fill_new_node_and_discovery_records);
-	tcase_add_test(tc, test_bad_lines_are_reported_with_file_and_line_and_skipped);
-	tcase_add_test(tc, test_unknown_keys_are_noticed_and_kept_and_last_value_wins);
-	tcase_add_test(tc, test_conf_file_in_root_is_read);
-	tcase_add_test(tc, test_initiatorname_file_is_parsed);
-	tcase_add_test(tc, test_initiatorname_missing_or_invalid_is_reported);
-	tcase_add_test(tc, test_initiatorname_is_generated_once_when_missing);
-	tcase_add_test(tc, test_initiatorname_generation_is_random_and_prefix_checked);
-	tcase_add_test(tc, test_concurrent_initiatorname_generation_agrees_on_one_name);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "config",
+		.tcase = "config",
+		.setup = tu_config_dir_new,
+		.teardown = tu_scratch_remove,
+		.tests = tests,
+	});
 }

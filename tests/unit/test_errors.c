@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "libiscsi-core/errors.h"
+#include "testutil.h"
 
 /* A wrapper of the kind the protocol modules write: own context, own code. */
 static int wrapped_fail(struct ll_error *err, const char *who, const char *fmt, ...)
@@ -58,18 +59,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("errors");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_errors_set_formats_code_and_message,
+		test_errors_wrapper_passes_its_arguments_through_vset,
+		test_errors_long_messages_are_cut_not_overflowed,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_errors_set_formats_code_and_message);
-	tcase_add_test(tc, test_errors_wrapper_passes_its_arguments_through_vset);
-	tcase_add_test(tc, test_errors_long_messages_are_cut_not_overflowed);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "errors",
+		.tests = tests,
+	});
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "iscsid/ifacebind.h"
+#include "testutil.h"
 
 static char root[64];
 
@@ -176,24 +177,22 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("ifacebind");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_netdev_of_mac_finds_it_in_any_case,
+		test_netdev_of_mac_unknown_is_enodev,
+		test_mac_of_netdev_refuses_paths,
+		test_apply_binds_the_netdev_found_by_mac,
+		test_apply_missing_netdev_fails_naming_iface_and_netdev,
+		test_apply_unknown_mac_fails_naming_it,
+		test_apply_non_local_address_fails_naming_it,
+		test_unbound_iface_binds_nothing,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_netdev_of_mac_finds_it_in_any_case);
-	tcase_add_test(tc, test_netdev_of_mac_unknown_is_enodev);
-	tcase_add_test(tc, test_mac_of_netdev_refuses_paths);
-	tcase_add_test(tc, test_apply_binds_the_netdev_found_by_mac);
-	tcase_add_test(tc, test_apply_missing_netdev_fails_naming_iface_and_netdev);
-	tcase_add_test(tc, test_apply_unknown_mac_fails_naming_it);
-	tcase_add_test(tc, test_apply_non_local_address_fails_naming_it);
-	tcase_add_test(tc, test_unbound_iface_binds_nothing);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "ifacebind",
+		.setup = setup,
+		.teardown = teardown,
+		.tests = tests,
+	});
 }

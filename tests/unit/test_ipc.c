@@ -5,6 +5,7 @@
 
 #include "libiscsi-core/ipc.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 static int roundtrip(const struct ipc_msg *in, struct ipc_msg *out)
 {
@@ -149,22 +150,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("ipc");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_ipc_roundtrip_keeps_every_attribute,
+		test_ipc_header_rejects_bad_magic_version_and_size,
+		test_ipc_decode_rejects_truncated_attribute,
+		test_ipc_decode_rejects_nul_in_string_and_short_u32,
+		test_ipc_decode_accepts_empty_payload_and_ignores_unknown_tags,
+		test_ipc_encode_refuses_oversized_message,
+		test_ipc_type_names,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_ipc_roundtrip_keeps_every_attribute);
-	tcase_add_test(tc, test_ipc_header_rejects_bad_magic_version_and_size);
-	tcase_add_test(tc, test_ipc_decode_rejects_truncated_attribute);
-	tcase_add_test(tc, test_ipc_decode_rejects_nul_in_string_and_short_u32);
-	tcase_add_test(tc, test_ipc_decode_accepts_empty_payload_and_ignores_unknown_tags);
-	tcase_add_test(tc, test_ipc_encode_refuses_oversized_message);
-	tcase_add_test(tc, test_ipc_type_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "ipc",
+		.tests = tests,
+	});
 }

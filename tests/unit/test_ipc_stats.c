@@ -8,6 +8,7 @@
 #include "libiscsi-core/ipc.h"
 #include "libiscsi-core/ipc_stats.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 /* Encodes m, decodes the bytes into out (what iscsiadm receives). */
 static int over_the_wire(const struct ipc_msg *m, struct ipc_msg *out, struct ll_error *err)
@@ -194,22 +195,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("ipc_stats");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_stats_roundtrip_keeps_values_and_custom_order,
+		test_stats_names_are_open_iscsis_in_its_order,
+		test_stats_decode_refuses_missing_or_repeated_counter,
+		test_stats_decode_ignores_unknown_standard_name_but_caps_customs,
+		test_ipc_decode_checks_counter_layout,
+		test_stats_encode_refuses_unnamed_or_long_custom,
+		test_stats_request_types_have_names,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_stats_roundtrip_keeps_values_and_custom_order);
-	tcase_add_test(tc, test_stats_names_are_open_iscsis_in_its_order);
-	tcase_add_test(tc, test_stats_decode_refuses_missing_or_repeated_counter);
-	tcase_add_test(tc, test_stats_decode_ignores_unknown_standard_name_but_caps_customs);
-	tcase_add_test(tc, test_ipc_decode_checks_counter_layout);
-	tcase_add_test(tc, test_stats_encode_refuses_unnamed_or_long_custom);
-	tcase_add_test(tc, test_stats_request_types_have_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "ipc_stats",
+		.tests = tests,
+	});
 }

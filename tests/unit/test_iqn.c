@@ -7,6 +7,7 @@
 
 #include "libiscsi-core/iqn.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 static void assert_name_bad(const char *name, const char *why)
 {
@@ -249,28 +250,25 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("iqn");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_iqn_accepts_rfc_name_forms,
+		test_iqn_rejects_path_traversal_and_slash,
+		test_iqn_rejects_control_characters_and_non_ascii,
+		test_iqn_rejects_empty_long_and_unknown_type,
+		test_iqn_checks_date_domain_and_suffix,
+		test_iqn_checks_eui_and_naa_lengths,
+		test_iqn_message_escapes_hostile_bytes,
+		test_iqn_messages_name_the_input_then_the_reason,
+		test_iqn_printable_cuts_long_input,
+		test_iqn_generate_makes_valid_distinct_names,
+		test_iqn_parses_portal_forms,
+		test_iqn_rejects_malformed_portals,
+		test_iqn_format_address_brackets_ipv6,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_iqn_accepts_rfc_name_forms);
-	tcase_add_test(tc, test_iqn_rejects_path_traversal_and_slash);
-	tcase_add_test(tc, test_iqn_rejects_control_characters_and_non_ascii);
-	tcase_add_test(tc, test_iqn_rejects_empty_long_and_unknown_type);
-	tcase_add_test(tc, test_iqn_checks_date_domain_and_suffix);
-	tcase_add_test(tc, test_iqn_checks_eui_and_naa_lengths);
-	tcase_add_test(tc, test_iqn_message_escapes_hostile_bytes);
-	tcase_add_test(tc, test_iqn_messages_name_the_input_then_the_reason);
-	tcase_add_test(tc, test_iqn_printable_cuts_long_input);
-	tcase_add_test(tc, test_iqn_generate_makes_valid_distinct_names);
-	tcase_add_test(tc, test_iqn_parses_portal_forms);
-	tcase_add_test(tc, test_iqn_rejects_malformed_portals);
-	tcase_add_test(tc, test_iqn_format_address_brackets_ipv6);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "iqn",
+		.tests = tests,
+	});
 }

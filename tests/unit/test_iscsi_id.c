@@ -265,27 +265,24 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("iscsi_id");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal,
+		test_iscsi_id_partition_maps_to_its_disks_lun,
+		test_iscsi_id_accepts_full_sys_path,
+		test_iscsi_id_ipv6_portal_is_bracketed,
+		test_iscsi_id_large_lun_number_is_kept,
+		test_iscsi_id_target_name_with_slash_or_dotdot_gets_no_target,
+		test_iscsi_id_overlong_target_name_is_refused_not_truncated,
+		test_iscsi_id_bad_portal_values_are_left_out,
+		test_iscsi_id_non_iscsi_devices_are_enodev,
+		test_iscsi_id_malformed_paths_are_einval,
+		test_iscsi_id_vanished_session_is_enoent,
+		test_iscsi_id_prints_udev_import_lines_and_omits_empty_values,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_iscsi_id_disk_gets_session_lun_target_and_persistent_portal);
-	tcase_add_test(tc, test_iscsi_id_partition_maps_to_its_disks_lun);
-	tcase_add_test(tc, test_iscsi_id_accepts_full_sys_path);
-	tcase_add_test(tc, test_iscsi_id_ipv6_portal_is_bracketed);
-	tcase_add_test(tc, test_iscsi_id_large_lun_number_is_kept);
-	tcase_add_test(tc, test_iscsi_id_target_name_with_slash_or_dotdot_gets_no_target);
-	tcase_add_test(tc, test_iscsi_id_overlong_target_name_is_refused_not_truncated);
-	tcase_add_test(tc, test_iscsi_id_bad_portal_values_are_left_out);
-	tcase_add_test(tc, test_iscsi_id_non_iscsi_devices_are_enodev);
-	tcase_add_test(tc, test_iscsi_id_malformed_paths_are_einval);
-	tcase_add_test(tc, test_iscsi_id_vanished_session_is_enoent);
-	tcase_add_test(tc, test_iscsi_id_prints_udev_import_lines_and_omits_empty_values);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "iscsi_id",
+		.tests = tests,
+	});
 }

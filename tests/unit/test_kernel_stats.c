@@ -11,6 +11,7 @@
 
 #include "iscsid/kernel_abi.h"
 #include "iscsid/kernel_stats.h"
+#include "testutil.h"
 
 #define EV 56        /* sizeof(struct iscsi_uevent) */
 #define STATS 96     /* sizeof(struct iscsi_stats) without customs */
@@ -140,21 +141,18 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("kernel_stats");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_parse_reads_every_counter_at_its_offset,
+		test_parse_accepts_netlink_padding_and_no_customs,
+		test_parse_refuses_short_or_foreign_answers,
+		test_parse_refuses_too_many_or_unnamed_records,
+		test_parse_bounds_a_name_without_nul,
+		test_abi_offsets_match_the_kernel_header,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_parse_reads_every_counter_at_its_offset);
-	tcase_add_test(tc, test_parse_accepts_netlink_padding_and_no_customs);
-	tcase_add_test(tc, test_parse_refuses_short_or_foreign_answers);
-	tcase_add_test(tc, test_parse_refuses_too_many_or_unnamed_records);
-	tcase_add_test(tc, test_parse_bounds_a_name_without_nul);
-	tcase_add_test(tc, test_abi_offsets_match_the_kernel_header);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "kernel_stats",
+		.tests = tests,
+	});
 }

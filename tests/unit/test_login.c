@@ -16,6 +16,7 @@
 #include "libiscsi-core/pdu.h"
 #include "libiscsi-core/text.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 #define INITIATOR "iqn.2016-04.com.open-iscsi:0123456789ab"
 #define TARGET "iqn.2003-01.org.example:disk1"
@@ -1300,50 +1301,47 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("login");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_login_plain_none_reaches_full_feature_phase,
+		test_login_without_credentials_starts_in_operational_stage,
+		test_login_with_credentials_starts_in_security_stage,
+		test_login_discovery_session_omits_target_name,
+		test_login_discovery_without_credentials_starts_in_operational_stage,
+		test_login_chap_one_way,
+		test_login_chap_mutual,
+		test_login_rejects_wrong_mutual_chap_response,
+		test_login_rejects_transit_before_mutual_chap_answer,
+		test_login_rejects_reflected_chap_challenge,
+		test_login_required_chap_refuses_none,
+		test_login_without_credentials_target_requiring_chap_gives_auth_failure,
+		test_login_target_refusing_offered_auth_methods_gives_auth_failure,
+		test_login_auth_failure_status_gives_exit_24,
+		test_login_class2_and_class3_statuses,
+		test_login_names_the_refusing_status,
+		test_login_follows_redirect_to_new_portal,
+		test_login_redirects_are_bounded,
+		test_login_redirect_needs_valid_address,
+		test_login_rejects_foreign_headers,
+		test_login_rejects_stage_going_backwards,
+		test_login_rejects_unrequested_transit,
+		test_login_bounds_number_of_responses,
+		test_login_joins_continued_response,
+		test_login_sends_long_text_with_c_bit,
+		test_login_rejects_data_in_ack_of_continued_request,
+		test_login_bounds_joined_response_text,
+		test_login_rejects_oversized_response_pdu,
+		test_login_negotiate_once_violations,
+		test_login_target_must_answer_every_offer_before_ending,
+		test_login_requires_session_handle,
+		test_login_explains_reject_pdu_and_wrong_opcode,
+		test_login_refuses_out_of_order_calls,
+		test_login_new_validates_configuration,
+		test_login_state_names,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_login_plain_none_reaches_full_feature_phase);
-	tcase_add_test(tc, test_login_without_credentials_starts_in_operational_stage);
-	tcase_add_test(tc, test_login_with_credentials_starts_in_security_stage);
-	tcase_add_test(tc, test_login_discovery_session_omits_target_name);
-	tcase_add_test(tc, test_login_discovery_without_credentials_starts_in_operational_stage);
-	tcase_add_test(tc, test_login_chap_one_way);
-	tcase_add_test(tc, test_login_chap_mutual);
-	tcase_add_test(tc, test_login_rejects_wrong_mutual_chap_response);
-	tcase_add_test(tc, test_login_rejects_transit_before_mutual_chap_answer);
-	tcase_add_test(tc, test_login_rejects_reflected_chap_challenge);
-	tcase_add_test(tc, test_login_required_chap_refuses_none);
-	tcase_add_test(tc, test_login_without_credentials_target_requiring_chap_gives_auth_failure);
-	tcase_add_test(tc, test_login_target_refusing_offered_auth_methods_gives_auth_failure);
-	tcase_add_test(tc, test_login_auth_failure_status_gives_exit_24);
-	tcase_add_test(tc, test_login_class2_and_class3_statuses);
-	tcase_add_test(tc, test_login_names_the_refusing_status);
-	tcase_add_test(tc, test_login_follows_redirect_to_new_portal);
-	tcase_add_test(tc, test_login_redirects_are_bounded);
-	tcase_add_test(tc, test_login_redirect_needs_valid_address);
-	tcase_add_test(tc, test_login_rejects_foreign_headers);
-	tcase_add_test(tc, test_login_rejects_stage_going_backwards);
-	tcase_add_test(tc, test_login_rejects_unrequested_transit);
-	tcase_add_test(tc, test_login_bounds_number_of_responses);
-	tcase_add_test(tc, test_login_joins_continued_response);
-	tcase_add_test(tc, test_login_sends_long_text_with_c_bit);
-	tcase_add_test(tc, test_login_rejects_data_in_ack_of_continued_request);
-	tcase_add_test(tc, test_login_bounds_joined_response_text);
-	tcase_add_test(tc, test_login_rejects_oversized_response_pdu);
-	tcase_add_test(tc, test_login_negotiate_once_violations);
-	tcase_add_test(tc, test_login_target_must_answer_every_offer_before_ending);
-	tcase_add_test(tc, test_login_requires_session_handle);
-	tcase_add_test(tc, test_login_explains_reject_pdu_and_wrong_opcode);
-	tcase_add_test(tc, test_login_refuses_out_of_order_calls);
-	tcase_add_test(tc, test_login_new_validates_configuration);
-	tcase_add_test(tc, test_login_state_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "login",
+		.tests = tests,
+	});
 }

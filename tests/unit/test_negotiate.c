@@ -7,6 +7,7 @@
 
 #include "libiscsi-core/negotiate.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 /* Builds a list from "key=value" strings, NULL-terminated. */
 static void mklist(struct text_list *l, ...)
@@ -954,53 +955,50 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("negotiate");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_negotiate_parse_number_accepts_decimal_and_hex_only,
+		test_negotiate_key_table_is_consistent,
+		test_negotiate_key_table_has_rfc_types_and_defaults,
+		test_negotiate_config_defaults_match_open_iscsi,
+		test_negotiate_digest_pref_spellings,
+		test_negotiate_init_rejects_out_of_range_config,
+		test_negotiate_init_rejects_first_burst_above_max_burst,
+		test_negotiate_offer_lists_normal_session_keys_without_markers,
+		test_negotiate_discovery_offer_has_only_applicable_keys,
+		test_negotiate_full_login_gives_agreed_values,
+		test_negotiate_complete_only_after_every_offer_is_answered,
+		test_negotiate_completes_without_optional_boolean_answers,
+		test_negotiate_optional_boolean_answer_is_still_checked,
+		test_negotiate_numeric_min_answer_must_not_exceed_offer,
+		test_negotiate_numeric_max_answer_must_not_be_below_offer,
+		test_negotiate_rejects_malformed_numbers_in_answers,
+		test_negotiate_boolean_and_rules,
+		test_negotiate_boolean_or_rules,
+		test_negotiate_rejects_illegal_boolean_values,
+		test_negotiate_digest_list_answer_must_be_one_offered_value,
+		test_negotiate_reject_of_required_digest_fails_login,
+		test_negotiate_reject_of_numeric_key_keeps_rfc_default,
+		test_negotiate_accepts_irrelevant_first_burst,
+		test_negotiate_refuses_first_burst_above_max_burst_result,
+		test_negotiate_answers_target_proposals_with_result_function,
+		test_negotiate_proposal_digest_list_picks_first_acceptable,
+		test_negotiate_rejects_out_of_range_or_malformed_proposals,
+		test_negotiate_answers_unknown_and_extension_keys_not_understood,
+		test_negotiate_answers_obsolete_marker_keys_reject,
+		test_negotiate_discovery_answers_normal_only_keys_irrelevant,
+		test_negotiate_refuses_key_sent_twice_in_one_response,
+		test_negotiate_refuses_key_negotiated_twice_across_responses,
+		test_negotiate_declarative_max_recv_dsl_each_direction,
+		test_negotiate_refuses_out_of_range_declarations,
+		test_negotiate_refuses_initiator_only_keys_from_target,
+		test_negotiate_skips_security_keys_and_stores_declarations,
+		test_negotiate_rfc7143_keys_task_reporting_and_protocol_level,
+		test_negotiate_refuses_too_many_keys,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_negotiate_parse_number_accepts_decimal_and_hex_only);
-	tcase_add_test(tc, test_negotiate_key_table_is_consistent);
-	tcase_add_test(tc, test_negotiate_key_table_has_rfc_types_and_defaults);
-	tcase_add_test(tc, test_negotiate_config_defaults_match_open_iscsi);
-	tcase_add_test(tc, test_negotiate_digest_pref_spellings);
-	tcase_add_test(tc, test_negotiate_init_rejects_out_of_range_config);
-	tcase_add_test(tc, test_negotiate_init_rejects_first_burst_above_max_burst);
-	tcase_add_test(tc, test_negotiate_offer_lists_normal_session_keys_without_markers);
-	tcase_add_test(tc, test_negotiate_discovery_offer_has_only_applicable_keys);
-	tcase_add_test(tc, test_negotiate_full_login_gives_agreed_values);
-	tcase_add_test(tc, test_negotiate_complete_only_after_every_offer_is_answered);
-	tcase_add_test(tc, test_negotiate_completes_without_optional_boolean_answers);
-	tcase_add_test(tc, test_negotiate_optional_boolean_answer_is_still_checked);
-	tcase_add_test(tc, test_negotiate_numeric_min_answer_must_not_exceed_offer);
-	tcase_add_test(tc, test_negotiate_numeric_max_answer_must_not_be_below_offer);
-	tcase_add_test(tc, test_negotiate_rejects_malformed_numbers_in_answers);
-	tcase_add_test(tc, test_negotiate_boolean_and_rules);
-	tcase_add_test(tc, test_negotiate_boolean_or_rules);
-	tcase_add_test(tc, test_negotiate_rejects_illegal_boolean_values);
-	tcase_add_test(tc, test_negotiate_digest_list_answer_must_be_one_offered_value);
-	tcase_add_test(tc, test_negotiate_reject_of_required_digest_fails_login);
-	tcase_add_test(tc, test_negotiate_reject_of_numeric_key_keeps_rfc_default);
-	tcase_add_test(tc, test_negotiate_accepts_irrelevant_first_burst);
-	tcase_add_test(tc, test_negotiate_refuses_first_burst_above_max_burst_result);
-	tcase_add_test(tc, test_negotiate_answers_target_proposals_with_result_function);
-	tcase_add_test(tc, test_negotiate_proposal_digest_list_picks_first_acceptable);
-	tcase_add_test(tc, test_negotiate_rejects_out_of_range_or_malformed_proposals);
-	tcase_add_test(tc, test_negotiate_answers_unknown_and_extension_keys_not_understood);
-	tcase_add_test(tc, test_negotiate_answers_obsolete_marker_keys_reject);
-	tcase_add_test(tc, test_negotiate_discovery_answers_normal_only_keys_irrelevant);
-	tcase_add_test(tc, test_negotiate_refuses_key_sent_twice_in_one_response);
-	tcase_add_test(tc, test_negotiate_refuses_key_negotiated_twice_across_responses);
-	tcase_add_test(tc, test_negotiate_declarative_max_recv_dsl_each_direction);
-	tcase_add_test(tc, test_negotiate_refuses_out_of_range_declarations);
-	tcase_add_test(tc, test_negotiate_refuses_initiator_only_keys_from_target);
-	tcase_add_test(tc, test_negotiate_skips_security_keys_and_stores_declarations);
-	tcase_add_test(tc, test_negotiate_rfc7143_keys_task_reporting_and_protocol_level);
-	tcase_add_test(tc, test_negotiate_refuses_too_many_keys);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "negotiate",
+		.tests = tests,
+	});
 }

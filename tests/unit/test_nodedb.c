@@ -854,41 +854,40 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("nodedb");
-	TCase *tc = tcase_create("nodedb");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_open_without_root_uses_iscsi_config_dir,
+		test_node_written_in_open_iscsi_layout_with_private_modes,
+		test_update_rewrites_atomically_without_leftovers,
+		test_foreach_filters_on_each_field_and_sorts,
+		test_foreach_stops_when_callback_asks,
+		test_static_record_gets_link_and_delete_cleans_up,
+		test_unknown_tpgt_makes_no_link,
+		test_delete_missing_record_reports_no_objects_found,
+		test_discovered_nodes_are_linked_and_deleted_with_discovery_record,
+		test_node_delete_removes_its_discovery_link_only,
+		test_discovery_records_round_trip_and_list,
+		test_legacy_portal_file_reads_as_default_iface_and_converts_on_write,
+		test_legacy_portal_file_can_be_deleted,
+		test_hostile_names_are_refused_and_nothing_escapes_the_root,
+		test_symlinked_target_dir_is_neither_read_nor_written,
+		test_symlinked_record_file_is_not_followed_or_replaced,
+		test_corrupt_records_are_reported_and_others_still_load,
+		test_oversized_record_and_stray_entries_are_skipped,
+		test_concurrent_locked_updates_of_one_record_lose_nothing,
+		test_lock_nests_and_refuses_upgrade,
+		test_lock_is_released_when_holder_dies,
+		test_ifaces_list_builtins_first_and_refuse_changing_them,
+		test_missing_root_reads_as_empty_and_is_not_created,
+		test_node_id_comes_from_record_keys,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, setup, tu_scratch_remove);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_open_without_root_uses_iscsi_config_dir);
-	tcase_add_test(tc, test_node_written_in_open_iscsi_layout_with_private_modes);
-	tcase_add_test(tc, test_update_rewrites_atomically_without_leftovers);
-	tcase_add_test(tc, test_foreach_filters_on_each_field_and_sorts);
-	tcase_add_test(tc, test_foreach_stops_when_callback_asks);
-	tcase_add_test(tc, test_static_record_gets_link_and_delete_cleans_up);
-	tcase_add_test(tc, test_unknown_tpgt_makes_no_link);
-	tcase_add_test(tc, test_delete_missing_record_reports_no_objects_found);
-	tcase_add_test(tc, test_discovered_nodes_are_linked_and_deleted_with_discovery_record);
-	tcase_add_test(tc, test_node_delete_removes_its_discovery_link_only);
-	tcase_add_test(tc, test_discovery_records_round_trip_and_list);
-	tcase_add_test(tc, test_legacy_portal_file_reads_as_default_iface_and_converts_on_write);
-	tcase_add_test(tc, test_legacy_portal_file_can_be_deleted);
-	tcase_add_test(tc, test_hostile_names_are_refused_and_nothing_escapes_the_root);
-	tcase_add_test(tc, test_symlinked_target_dir_is_neither_read_nor_written);
-	tcase_add_test(tc, test_symlinked_record_file_is_not_followed_or_replaced);
-	tcase_add_test(tc, test_corrupt_records_are_reported_and_others_still_load);
-	tcase_add_test(tc, test_oversized_record_and_stray_entries_are_skipped);
-	tcase_add_test(tc, test_concurrent_locked_updates_of_one_record_lose_nothing);
-	tcase_add_test(tc, test_lock_nests_and_refuses_upgrade);
-	tcase_add_test(tc, test_lock_is_released_when_holder_dies);
-	tcase_add_test(tc, test_ifaces_list_builtins_first_and_refuse_changing_them);
-	tcase_add_test(tc, test_missing_root_reads_as_empty_and_is_not_created);
-	tcase_add_test(tc, test_node_id_comes_from_record_keys);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "nodedb",
+		.tcase = "nodedb",
+		.setup = setup,
+		.teardown = tu_scratch_remove,
+		.timeout = 60,
+		.tests = tests,
+	});
 }

@@ -5,6 +5,7 @@
 
 #include "libiscsi-core/pdu.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 START_TEST(test_pdu_login_req_roundtrip_and_wire_bytes)
 {
@@ -398,30 +399,27 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("pdu");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_pdu_login_req_roundtrip_and_wire_bytes,
+		test_pdu_login_rsp_roundtrip_and_wire_bytes,
+		test_pdu_text_req_and_rsp_roundtrip,
+		test_pdu_logout_req_and_rsp_roundtrip,
+		test_pdu_nop_out_and_in_roundtrip,
+		test_pdu_reject_and_async_roundtrip,
+		test_pdu_decoder_rejects_other_opcode,
+		test_pdu_total_len_counts_ahs_and_padding,
+		test_pdu_parse_accepts_well_formed_pdu,
+		test_pdu_parse_rejects_truncated_and_trailing_bytes,
+		test_pdu_parse_rejects_data_longer_than_negotiated,
+		test_pdu_parse_rejects_inconsistent_ahs,
+		test_pdu_parse_reports_unknown_opcode_with_view,
+		test_pdu_assemble_pads_data_and_sets_length,
+		test_pdu_stage_names,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_pdu_login_req_roundtrip_and_wire_bytes);
-	tcase_add_test(tc, test_pdu_login_rsp_roundtrip_and_wire_bytes);
-	tcase_add_test(tc, test_pdu_text_req_and_rsp_roundtrip);
-	tcase_add_test(tc, test_pdu_logout_req_and_rsp_roundtrip);
-	tcase_add_test(tc, test_pdu_nop_out_and_in_roundtrip);
-	tcase_add_test(tc, test_pdu_reject_and_async_roundtrip);
-	tcase_add_test(tc, test_pdu_decoder_rejects_other_opcode);
-	tcase_add_test(tc, test_pdu_total_len_counts_ahs_and_padding);
-	tcase_add_test(tc, test_pdu_parse_accepts_well_formed_pdu);
-	tcase_add_test(tc, test_pdu_parse_rejects_truncated_and_trailing_bytes);
-	tcase_add_test(tc, test_pdu_parse_rejects_data_longer_than_negotiated);
-	tcase_add_test(tc, test_pdu_parse_rejects_inconsistent_ahs);
-	tcase_add_test(tc, test_pdu_parse_reports_unknown_opcode_with_view);
-	tcase_add_test(tc, test_pdu_assemble_pads_data_and_sets_length);
-	tcase_add_test(tc, test_pdu_stage_names);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "pdu",
+		.tests = tests,
+	});
 }

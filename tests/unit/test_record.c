@@ -648,38 +648,36 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("record");
-	TCase *tc = tcase_create("record");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_new_node_record_has_open_iscsi_builtin_defaults,
+		test_key_table_defaults_are_valid_and_names_unique,
+		test_every_key_round_trips_through_the_file_format,
+		test_node_file_is_byte_identical_to_open_iscsi_2_1_8,
+		test_show_prints_every_visible_key_with_empty_marker,
+		test_show_masks_secrets_unless_asked,
+		test_unknown_key_is_refused_with_open_iscsi_message,
+		test_set_rejects_bad_enum_bool_and_int_values,
+		test_set_stores_canonical_spelling,
+		test_empty_value_resets_typed_keys_to_default,
+		test_set_rejects_control_characters_and_overlong_values,
+		test_parse_keeps_unknown_keys_and_writes_them_back,
+		test_parse_reports_file_and_line_and_goes_on,
+		test_parse_refuses_overlong_lines_keys_and_values,
+		test_parse_survives_binary_garbage_and_caps_reports,
+		test_parse_caps_keys_per_record,
+		test_hidden_length_keys_are_read_silently_and_never_written,
+		test_quiet_keys_appear_only_when_changed,
+		test_discovery_record_show_matches_open_iscsi_2_1_8,
+		test_iface_record_starts_like_open_iscsi_default_iface,
+		test_copy_common_moves_iface_keys_into_node_record,
+		test_dup_is_independent_and_reset_restores_defaults,
+		test_lookup_and_iface_mode_flags_match_open_iscsi,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_new_node_record_has_open_iscsi_builtin_defaults);
-	tcase_add_test(tc, test_key_table_defaults_are_valid_and_names_unique);
-	tcase_add_test(tc, test_every_key_round_trips_through_the_file_format);
-	tcase_add_test(tc, test_node_file_is_byte_identical_to_open_iscsi_2_1_8);
-	tcase_add_test(tc, test_show_prints_every_visible_key_with_empty_marker);
-	tcase_add_test(tc, test_show_masks_secrets_unless_asked);
-	tcase_add_test(tc, test_unknown_key_is_refused_with_open_iscsi_message);
-	tcase_add_test(tc, test_set_rejects_bad_enum_bool_and_int_values);
-	tcase_add_test(tc, test_set_stores_canonical_spelling);
-	tcase_add_test(tc, test_empty_value_resets_typed_keys_to_default);
-	tcase_add_test(tc, test_set_rejects_control_characters_and_overlong_values);
-	tcase_add_test(tc, test_parse_keeps_unknown_keys_and_writes_them_back);
-	tcase_add_test(tc, test_parse_reports_file_and_line_and_goes_on);
-	tcase_add_test(tc, test_parse_refuses_overlong_lines_keys_and_values);
-	tcase_add_test(tc, test_parse_survives_binary_garbage_and_caps_reports);
-	tcase_add_test(tc, test_parse_caps_keys_per_record);
-	tcase_add_test(tc, test_hidden_length_keys_are_read_silently_and_never_written);
-	tcase_add_test(tc, test_quiet_keys_appear_only_when_changed);
-	tcase_add_test(tc, test_discovery_record_show_matches_open_iscsi_2_1_8);
-	tcase_add_test(tc, test_iface_record_starts_like_open_iscsi_default_iface);
-	tcase_add_test(tc, test_copy_common_moves_iface_keys_into_node_record);
-	tcase_add_test(tc, test_dup_is_independent_and_reset_restores_defaults);
-	tcase_add_test(tc, test_lookup_and_iface_mode_flags_match_open_iscsi);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "record",
+		.tcase = "record",
+		.tests = tests,
+	});
 }

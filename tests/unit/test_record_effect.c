@@ -8,6 +8,7 @@
 
 #include "db/record.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 /* Every ineffective key r has set, in table order, as "name=value;". */
 static void ineffective(const struct rec *r, char *out, size_t cap)
@@ -181,22 +182,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("record_effect");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_effect_words_are_those_the_docs_use,
+		test_socket_and_timeout_keys_are_applied,
+		test_record_at_defaults_names_nothing,
+		test_changed_ineffective_keys_are_named_in_table_order,
+		test_key_set_back_to_its_default_is_not_named,
+		test_discovery_record_names_discoveryd_keys,
+		test_man_page_lists_exactly_the_ineffective_keys,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_effect_words_are_those_the_docs_use);
-	tcase_add_test(tc, test_socket_and_timeout_keys_are_applied);
-	tcase_add_test(tc, test_record_at_defaults_names_nothing);
-	tcase_add_test(tc, test_changed_ineffective_keys_are_named_in_table_order);
-	tcase_add_test(tc, test_key_set_back_to_its_default_is_not_named);
-	tcase_add_test(tc, test_discovery_record_names_discoveryd_keys);
-	tcase_add_test(tc, test_man_page_lists_exactly_the_ineffective_keys);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "record_effect",
+		.tests = tests,
+	});
 }

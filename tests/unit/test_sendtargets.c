@@ -9,6 +9,7 @@
 #include "libiscsi-core/sendtargets.h"
 #include "libiscsi-core/text.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 #define ITT 0x1000
 #define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
@@ -433,29 +434,26 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sendtargets");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_st_first_request_asks_for_all_targets,
+		test_st_parses_ipv4_ipv6_hostname_and_tpgt,
+		test_st_target_without_address_uses_discovery_portal,
+		test_st_empty_response_means_no_targets,
+		test_st_follows_continuation_across_pdus,
+		test_st_drops_hostile_target_name_but_keeps_others,
+		test_st_drops_bad_address_but_keeps_target,
+		test_st_merges_repeated_target_names,
+		test_st_bounds_warnings_and_portals,
+		test_st_rejects_oversized_pdu_and_total,
+		test_st_bounds_number_of_pdus,
+		test_st_rejects_protocol_violations,
+		test_st_explains_reject_and_unexpected_pdus,
+		test_st_validates_query,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_st_first_request_asks_for_all_targets);
-	tcase_add_test(tc, test_st_parses_ipv4_ipv6_hostname_and_tpgt);
-	tcase_add_test(tc, test_st_target_without_address_uses_discovery_portal);
-	tcase_add_test(tc, test_st_empty_response_means_no_targets);
-	tcase_add_test(tc, test_st_follows_continuation_across_pdus);
-	tcase_add_test(tc, test_st_drops_hostile_target_name_but_keeps_others);
-	tcase_add_test(tc, test_st_drops_bad_address_but_keeps_target);
-	tcase_add_test(tc, test_st_merges_repeated_target_names);
-	tcase_add_test(tc, test_st_bounds_warnings_and_portals);
-	tcase_add_test(tc, test_st_rejects_oversized_pdu_and_total);
-	tcase_add_test(tc, test_st_bounds_number_of_pdus);
-	tcase_add_test(tc, test_st_rejects_protocol_violations);
-	tcase_add_test(tc, test_st_explains_reject_and_unexpected_pdus);
-	tcase_add_test(tc, test_st_validates_query);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "sendtargets",
+		.tests = tests,
+	});
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "iscsid/session_fsm.h"
+#include "testutil.h"
 
 /* Applies the events in order from state; returns the state reached. */
 static enum sess_state run(enum sess_state state, const enum sess_event *ev, size_t n)
@@ -262,24 +263,22 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("session_fsm");
-	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_fsm_every_event_in_every_state_has_a_row_or_is_ignored,
+		test_fsm_table_is_well_formed,
+		test_fsm_only_rows_into_the_end_tear_down,
+		test_fsm_the_end_is_reachable_from_every_reachable_state,
+		test_fsm_logout_always_reaches_the_end,
+		test_fsm_first_login_and_logout,
+		test_fsm_failed_first_login,
+		test_fsm_recovery,
+		test_fsm_logout_during_reconnect,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_fsm_every_event_in_every_state_has_a_row_or_is_ignored);
-	tcase_add_test(tc, test_fsm_table_is_well_formed);
-	tcase_add_test(tc, test_fsm_only_rows_into_the_end_tear_down);
-	tcase_add_test(tc, test_fsm_the_end_is_reachable_from_every_reachable_state);
-	tcase_add_test(tc, test_fsm_logout_always_reaches_the_end);
-	tcase_add_test(tc, test_fsm_first_login_and_logout);
-	tcase_add_test(tc, test_fsm_failed_first_login);
-	tcase_add_test(tc, test_fsm_recovery);
-	tcase_add_test(tc, test_fsm_logout_during_reconnect);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "session_fsm",
+		.tcase = "table",
+		.tests = tests,
+	});
 }

@@ -6,6 +6,7 @@
 #include "libiscsi-core/errors.h"
 #include "libiscsi-core/status.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 START_TEST(test_status_table_covers_every_rfc_code)
 {
@@ -105,22 +106,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("status");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_status_table_covers_every_rfc_code,
+		test_status_auth_failure_maps_to_exit_24_with_clear_message,
+		test_status_other_initiator_errors_are_fatal_exit_19,
+		test_status_target_errors_are_retryable_exit_5,
+		test_status_redirect_and_success,
+		test_status_unknown_values_name_the_hex_numbers,
+		test_status_unknown_values_retry_like_open_iscsi,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_status_table_covers_every_rfc_code);
-	tcase_add_test(tc, test_status_auth_failure_maps_to_exit_24_with_clear_message);
-	tcase_add_test(tc, test_status_other_initiator_errors_are_fatal_exit_19);
-	tcase_add_test(tc, test_status_target_errors_are_retryable_exit_5);
-	tcase_add_test(tc, test_status_redirect_and_success);
-	tcase_add_test(tc, test_status_unknown_values_name_the_hex_numbers);
-	tcase_add_test(tc, test_status_unknown_values_retry_like_open_iscsi);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "status",
+		.tests = tests,
+	});
 }

@@ -160,20 +160,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sysfs");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_sysfs_reads_session_connection_host_and_luns,
+		test_sysfs_lists_sessions_sorted_and_skips_junk,
+		test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing,
+		test_sysfs_flash_session_detected_from_creator,
+		test_sysfs_parses_session_ids_in_every_form,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_sysfs_reads_session_connection_host_and_luns);
-	tcase_add_test(tc, test_sysfs_lists_sessions_sorted_and_skips_junk);
-	tcase_add_test(tc, test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing);
-	tcase_add_test(tc, test_sysfs_flash_session_detected_from_creator);
-	tcase_add_test(tc, test_sysfs_parses_session_ids_in_every_form);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "sysfs",
+		.tests = tests,
+	});
 }

@@ -216,23 +216,21 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sysfs_boot");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_boot_no_table_is_empty,
+		test_boot_ibft_targets_joined_with_nic_and_initiator,
+		test_boot_netdev_from_pci_device_link_first,
+		test_boot_partial_table_names_what_is_missing,
+		test_boot_device_without_net_dir_found_by_mac,
+		test_boot_unknown_mac_and_missing_initiator,
+		test_boot_hba_table_takes_the_hosts_transport_and_port_default,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, tu_scratch_new, tu_scratch_remove);
-	tcase_add_test(tc, test_boot_no_table_is_empty);
-	tcase_add_test(tc, test_boot_ibft_targets_joined_with_nic_and_initiator);
-	tcase_add_test(tc, test_boot_netdev_from_pci_device_link_first);
-	tcase_add_test(tc, test_boot_partial_table_names_what_is_missing);
-	tcase_add_test(tc, test_boot_device_without_net_dir_found_by_mac);
-	tcase_add_test(tc, test_boot_unknown_mac_and_missing_initiator);
-	tcase_add_test(tc, test_boot_hba_table_takes_the_hosts_transport_and_port_default);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "sysfs_boot",
+		.setup = tu_scratch_new,
+		.teardown = tu_scratch_remove,
+		.tests = tests,
+	});
 }

@@ -108,20 +108,18 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sysfs_host");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_host_reads_attributes_and_null_is_empty,
+		test_host_list_sorted_as_text_and_skips_junk,
+		test_host_bare_directory_reads_empty,
+		test_host_found_by_mac_in_any_case,
+		NULL,
+	};
 
-	tcase_add_checked_fixture(tc, tu_scratch_new, tu_scratch_remove);
-	tcase_add_test(tc, test_host_reads_attributes_and_null_is_empty);
-	tcase_add_test(tc, test_host_list_sorted_as_text_and_skips_junk);
-	tcase_add_test(tc, test_host_bare_directory_reads_empty);
-	tcase_add_test(tc, test_host_found_by_mac_in_any_case);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "sysfs_host",
+		.setup = tu_scratch_new,
+		.teardown = tu_scratch_remove,
+		.tests = tests,
+	});
 }

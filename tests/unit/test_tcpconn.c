@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "iscsid/tcpconn.h"
+#include "testutil.h"
 
 struct waiter {
 	bool connected;
@@ -167,20 +168,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("tcpconn");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_tcpconn_sets_window_tos_and_congestion,
+		test_tcpconn_zero_leaves_kernel_defaults,
+		test_tcpconn_binds_device_and_source_address,
+		test_tcpconn_refuses_a_source_of_the_other_family,
+		test_tcpconn_names_the_setting_the_kernel_refuses,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_tcpconn_sets_window_tos_and_congestion);
-	tcase_add_test(tc, test_tcpconn_zero_leaves_kernel_defaults);
-	tcase_add_test(tc, test_tcpconn_binds_device_and_source_address);
-	tcase_add_test(tc, test_tcpconn_refuses_a_source_of_the_other_family);
-	tcase_add_test(tc, test_tcpconn_names_the_setting_the_kernel_refuses);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "tcpconn",
+		.tests = tests,
+	});
 }

@@ -6,6 +6,7 @@
 
 #include "libiscsi-core/text.h"
 #include "libiscsi-core/util.h"
+#include "testutil.h"
 
 #define LIT(s) (const uint8_t *)(s), sizeof(s) - 1
 
@@ -239,27 +240,24 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *const tests[] = {
+		test_text_parse_reads_pairs_in_order,
+		test_text_parse_accepts_empty_buffer_padding_and_unterminated_last_pair,
+		test_text_parse_allows_empty_value_and_utf8,
+		test_text_parse_rejects_item_without_equals,
+		test_text_parse_rejects_empty_and_overlong_keys,
+		test_text_parse_rejects_forbidden_key_characters,
+		test_text_parse_rejects_control_characters_in_values,
+		test_text_parse_rejects_overlong_value,
+		test_text_parse_bounds_key_count,
+		test_text_list_add_validates_and_set_replaces,
+		test_text_encode_roundtrips_through_parse,
+		test_text_accum_joins_segments_and_bounds_total,
+		NULL,
+	};
 
-	tcase_add_test(tc, test_text_parse_reads_pairs_in_order);
-	tcase_add_test(tc, test_text_parse_accepts_empty_buffer_padding_and_unterminated_last_pair);
-	tcase_add_test(tc, test_text_parse_allows_empty_value_and_utf8);
-	tcase_add_test(tc, test_text_parse_rejects_item_without_equals);
-	tcase_add_test(tc, test_text_parse_rejects_empty_and_overlong_keys);
-	tcase_add_test(tc, test_text_parse_rejects_forbidden_key_characters);
-	tcase_add_test(tc, test_text_parse_rejects_control_characters_in_values);
-	tcase_add_test(tc, test_text_parse_rejects_overlong_value);
-	tcase_add_test(tc, test_text_parse_bounds_key_count);
-	tcase_add_test(tc, test_text_list_add_validates_and_set_replaces);
-	tcase_add_test(tc, test_text_encode_roundtrips_through_parse);
-	tcase_add_test(tc, test_text_accum_joins_segments_and_bounds_total);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(&(const struct tu_suite){
+		.name = "text",
+		.tests = tests,
+	});
 }

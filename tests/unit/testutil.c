@@ -109,3 +109,27 @@ void tu_diags_collect(void *ud, enum rec_diag_level lvl, const char *file,
 	snprintf(d->last_msg, sizeof(d->last_msg), "%s", msg);
 	snprintf(d->all + off, sizeof(d->all) - off, "%s:%u: %s\n", file, line, msg);
 }
+
+int tu_run(const struct tu_suite *suite)
+{
+	Suite *s = suite_create(suite->name);
+	TCase *tc = tcase_create(suite->tcase ? suite->tcase : "core");
+	SRunner *sr;
+	int run, failed;
+
+	if (suite->setup || suite->teardown)
+		tcase_add_checked_fixture(tc, suite->setup, suite->teardown);
+	if (suite->timeout > 0)
+		tcase_set_timeout(tc, suite->timeout);
+	for (const TTest *const *t = suite->tests; *t; t++)
+		tcase_add_test(tc, *t);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	run = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (run == 0)
+		fprintf(stderr, "%s: no test ran\n", suite->name);
+	return failed || run == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -9,10 +9,14 @@
  * tu_config_dir_new()) and fail the test on any error: fake sysfs trees
  * and damaged node databases are built with them.
  *
- * tu_diags_collect is a rec_diag sink that remembers what it was told. */
+ * tu_diags_collect is a rec_diag sink that remembers what it was told.
+ *
+ * tu_run() is every unit test's main(): one suite of one test case with the
+ * listed tests in order. */
 #ifndef LUNLINK_TESTS_TESTUTIL_H
 #define LUNLINK_TESTS_TESTUTIL_H
 
+#include <check.h>
 #include <limits.h>
 #include <stddef.h>
 
@@ -41,5 +45,20 @@ struct tu_diags {
 
 void tu_diags_collect(void *ud, enum rec_diag_level lvl, const char *file,
 		      unsigned line, const char *msg);
+
+/* One Check suite: the tests run in order; setup/teardown, when given, are
+ * a checked fixture (run in the forked child around each test). */
+struct tu_suite {
+	const char *name;
+	const char *tcase;          /* the test case's name; NULL: "core" */
+	void (*setup)(void);
+	void (*teardown)(void);
+	int timeout;                /* seconds; 0: Check's default ($CK_DEFAULT_TIMEOUT) */
+	const TTest *const *tests;  /* NULL-terminated */
+};
+
+/* Runs the suite and returns main()'s exit status: EXIT_FAILURE when a test
+ * failed or when the list ran no test at all (an empty run proves nothing). */
+int tu_run(const struct tu_suite *suite);
 
 #endif
