@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "iscsiadm/ctx.h"
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/mode_discovery.h"
 #include "iscsiadm/mode_fw.h"
 #include "iscsiadm/mode_host.h"
@@ -37,6 +38,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (o.killiscsid < 0 && (rc = opts_check_params(&o)))
+		return rc;
+	if ((rc = json_check_opts(&o)))
 		return rc;
 	ctx_init(&c, &o);
 	if (o.killiscsid >= 0)

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "iscsiadm/host_stats.h"
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/mode_host.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/session_json.h"
 #include "iscsiadm/session_print.h"
 #include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
@@ -74,28 +76,31 @@ static const unsigned host_levels[] = {
 	[4] = TREE_IFACE | TREE_STATE | TREE_PARAMS | TREE_DEVICES,
 };
 
-static void print_sessions(struct ctx *c, const struct sysfs_host *h,
-			   const struct session_list *l, int level)
+/* The host's sessions, collected for text or JSON; 0 or an exit code. */
+static int host_sessions(struct ctx *c, const struct sysfs_host *h,
+			 const struct session_list *l, int level, struct session_views *v)
 {
 	const struct sysfs_session **sel;
 	size_t n = 0;
+	int rc;
 
 	sel = calloc(l->n ? l->n : 1, sizeof(*sel));
 	if (!sel)
-		return;
+		return ISCSI_ERR_NOMEM;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->s[i].has_host && l->s[i].host_no == h->host_no)
 			sel[n++] = &l->s[i];
-	if (n) {
-		printf("\t*********\n\tSessions:\n\t*********\n");
-		session_print_tree(c, sel, n, "\t", host_levels[level]);
-	}
+	rc = session_views_collect(c, sel, n, host_levels[level], v);
 	free(sel);
+	return rc;
 }
 
-static void print_tree(struct ctx *c, const struct sysfs_host *h,
-		       const struct session_list *l, int level)
+static int print_tree(struct ctx *c, const struct sysfs_host *h,
+		      const struct session_list *l, int level)
 {
+	struct session_views v;
+	int rc;
+
 	printf("Host Number: %u\n", h->host_no);
 	printf("\tState: %s\n", h->state[0] ? h->state : "Unknown");
 	printf("\tTransport: %s\n", or_empty(h->transport));
@@ -103,8 +108,60 @@ static void print_tree(struct ctx *c, const struct sysfs_host *h,
 	print_ip("\tIPaddress: ", h->ipaddress, "\n");
 	printf("\tHWaddress: %s\n", or_empty(h->hwaddress));
 	printf("\tNetdev: %s\n", or_empty(h->netdev));
-	if (level >= 2)
-		print_sessions(c, h, l, level);
+	if (level < 2)
+		return 0;
+	if ((rc = host_sessions(c, h, l, level, &v)))
+		return rc;
+	if (v.n) {
+		printf("\t*********\n\tSessions:\n\t*********\n");
+		session_text_tree(&v, "\t");
+	}
+	session_views_free(&v);
+	return 0;
+}
+
+static int add_json(struct ctx *c, struct json_object *arr, const struct sysfs_host *h,
+		    const struct session_list *l, int level)
+{
+	struct json_object *o = json_arr_add_obj(arr);
+	struct session_views v;
+	int rc;
+
+	json_set_int(o, "number", h->host_no);
+	json_set_str(o, "transport", h->transport);
+	json_set_str(o, "ipaddress", h->ipaddress);
+	json_set_str(o, "hwaddress", h->hwaddress);
+	json_set_str(o, "netdev", h->netdev);
+	json_set_str(o, "initiatorname", h->initiatorname);
+	if (level >= 1)
+		json_set_str(o, "state", h->state);
+	if (level < 2)
+		return 0;
+	if ((rc = host_sessions(c, h, l, level, &v)))
+		return rc;
+	json_object_object_add(o, "sessions", session_json_array(&v));
+	session_views_free(&v);
+	return 0;
+}
+
+/* -J: { "version", "print_level", ["transport_class_version",] "hosts" } */
+static int json_hosts(struct ctx *c, const struct sysfs_host *hosts, size_t n,
+		      const struct session_list *l, int level)
+{
+	struct json_object *arr, *doc = json_doc_new();
+	int rc = 0;
+
+	json_set_int(doc, "print_level", level < 0 ? 0 : level);
+	if (level == 4)
+		session_json_versions(doc);
+	arr = json_set_arr(doc, "hosts");
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = add_json(c, arr, &hosts[i], l, level);
+	if (rc)
+		json_object_put(doc);
+	else
+		json_doc_print(doc);
+	return rc;
 }
 
 static int print_hosts(struct ctx *c, int level)
@@ -123,20 +180,21 @@ static int print_hosts(struct ctx *c, int level)
 		log_error("Can not get list of iSCSI hosts: %s", strerror(-r));
 		return r == -ENOMEM ? ISCSI_ERR_NOMEM : ISCSI_ERR_SYSFS_LOOKUP;
 	}
-	if (n == 0) {
-		log_error("No iSCSI hosts.");
-		free(hosts);
-		return ISCSI_ERR_NO_OBJS_FOUND;
-	}
-	if (level >= 2)
+	if (level >= 2 && n)
 		rc = session_list_load(&l);
-	if (level == 4 && !rc)
+	if (!rc && c->o->json)
+		rc = json_hosts(c, hosts, n, &l, level);
+	else if (!rc && n && level == 4)
 		session_print_versions();
-	for (size_t i = 0; i < n && !rc; i++) {
+	for (size_t i = 0; i < n && !rc && !c->o->json; i++) {
 		if (level <= 0)
 			print_flat(&hosts[i]);
 		else
-			print_tree(c, &hosts[i], &l, level);
+			rc = print_tree(c, &hosts[i], &l, level);
+	}
+	if (!rc && n == 0) {
+		log_error("No iSCSI hosts.");
+		rc = ISCSI_ERR_NO_OBJS_FOUND;
 	}
 	session_list_free(&l);
 	free(hosts);

@@ -165,6 +165,9 @@ static int all_sessions(struct ctx *c)
 	if (rc)
 		return rc;
 	if (l.n == 0) {
+		/* -J: the empty listing's document, then open-iscsi's error */
+		if (c->o->json && c->o->print_level >= -1 && c->o->print_level <= 3)
+			session_print(c, NULL, 0, c->o->print_level);
 		log_error("No active sessions.");
 		session_list_free(&l);
 		return ISCSI_ERR_NO_OBJS_FOUND;

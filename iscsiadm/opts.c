@@ -20,7 +20,8 @@
 #include "libiscsi-core/errors.h"
 #include "libiscsi-core/util.h"
 
-#define SHORT_OPTIONS "RlDVhm:a:b:c:C:p:P:T:H:i:I:U:k:L:d:r:n:v:o:sSt:ux:A:W"
+/* open-iscsi's, plus lunlink's -J (JSON output) */
+#define SHORT_OPTIONS "RlDVhm:a:b:c:C:p:P:T:H:i:I:U:k:L:d:r:n:v:o:sSt:ux:A:WJ"
 
 /* Long-only options beyond open-iscsi's: values outside the char range. */
 enum { OPT_FORCE = 0x100 };
@@ -58,6 +59,7 @@ static const struct option long_options[] = {
 	{ "portal_type", required_argument, NULL, 'A' },
 	{ "no_wait", no_argument, NULL, 'W' },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "json", no_argument, NULL, 'J' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -67,13 +69,13 @@ static const struct {
 	const char *msg_name;
 	const char *allowed;
 } modes[MODE_MAX_] = {
-	[MODE_DISCOVERY] = { "discovery", "discovery", "DSIPdmntplov" },
-	[MODE_DISCOVERYDB] = { "discoverydb", "discovery", "DSIPdmntplov" },
-	[MODE_NODE] = { "node", "node", "RsPIdmlSonvupTULW" },
-	[MODE_SESSION] = { "session", "session", "PiRdrmusonuSv" },
-	[MODE_HOST] = { "host", "host", "CHdmPotnvxA" },
-	[MODE_IFACE] = { "iface", "iface", "HIdnvmPoCabci" },
-	[MODE_FW] = { "fw", "fw", "dmlWnv" },
+	[MODE_DISCOVERY] = { "discovery", "discovery", "DSIPdmntplovJ" },
+	[MODE_DISCOVERYDB] = { "discoverydb", "discovery", "DSIPdmntplovJ" },
+	[MODE_NODE] = { "node", "node", "RsPIdmlSonvupTULWJ" },
+	[MODE_SESSION] = { "session", "session", "PiRdrmusonuSvJ" },
+	[MODE_HOST] = { "host", "host", "CHdmPotnvxAJ" },
+	[MODE_IFACE] = { "iface", "iface", "HIdnvmPoCabciJ" },
+	[MODE_FW] = { "fw", "fw", "dmlWnvJ" },
 };
 
 static const struct {
@@ -106,6 +108,7 @@ static const char *const usage_lines[] = {
 	"iscsiadm -k priority",
 	/* lunlink's addition, after open-iscsi's unchanged lines */
 	"iscsiadm -m node|session ... [-u | -U all,manual,automatic] --force   (lunlink: log out even while a disk of the session is mounted)",
+	"iscsiadm -m MODE ... -J | --json   (lunlink: a listing as one JSON document, see iscsiadm-json(7))",
 };
 
 const char *opts_mode_name(int mode)
@@ -298,6 +301,7 @@ static int take_option(struct opts *o, int ch, const char *arg)
 	case 'I': return add_iface(o, arg);
 	case 'W': o->no_wait = true; return TAKE_NEXT;
 	case OPT_FORCE: o->force = true; return TAKE_NEXT;
+	case 'J': o->json = true; return TAKE_NEXT;
 	case 'V':
 		printf("%s version %s\n", PROGRAM_NAME, OPEN_ISCSI_COMPAT_VERSION);
 		log_debug(1, "lunlink %s", LUNLINK_VERSION);

@@ -87,6 +87,7 @@ struct opts {
 	bool discover;               /* -D */
 	bool no_wait;                /* -W */
 	bool force;                  /* --force (lunlink): logout even when in use */
+	bool json;                   /* -J/--json (lunlink): listings as JSON */
 };
 
 /* open-iscsi's name of a mode as used in "<name> mode: option ..." */

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/portal.h"
+#include "iscsiadm/session_json.h"
 #include "iscsiadm/session_print.h"
 #include "iscsiadm/session_state.h"
 #include "iscsiadm/sessions.h"
@@ -61,14 +62,15 @@ static void print_portals(const char *px, const struct sysfs_session *s,
 	printf("%s\tPersistent Portal: %s,%d\n", px, portal, s->tpgt);
 }
 
-static void print_iface(const char *px, const struct sysfs_session *s)
+static void print_iface(const char *px, const struct session_view *v)
 {
+	const struct sysfs_session *s = v->s;
 	const char *ip = or_default(s->host_ipaddress);
 
 	printf("%s\t\t**********\n", px);
 	printf("%s\t\tInterface:\n", px);
 	printf("%s\t\t**********\n", px);
-	printf("%s\t\tIface Name: %s\n", px, session_iface(s));
+	printf("%s\t\tIface Name: %s\n", px, v->iface);
 	printf("%s\t\tIface Transport: %s\n", px, or_empty(s->transport));
 	printf("%s\t\tIface Initiatorname: %s\n", px, or_empty(s->initiatorname));
 	/* open-iscsi brackets anything without a dot, even "default" */
@@ -80,13 +82,14 @@ static void print_iface(const char *px, const struct sysfs_session *s)
 	printf("%s\t\tIface Netdev: %s\n", px, or_default(s->host_netdev));
 }
 
-static void print_states(const char *px, const struct sysfs_session *s,
-			 const struct session_states *st)
+static void print_states(const char *px, const struct session_view *v)
 {
+	const struct sysfs_session *s = v->s;
+
 	printf("%s\t\tSID: %u\n", px, s->sid);
-	printf("%s\t\tiSCSI Connection State: %s\n", px, session_state_conn(st, s->sid));
+	printf("%s\t\tiSCSI Connection State: %s\n", px, v->conn_state);
 	printf("%s\t\tiSCSI Session State: %s\n", px, s->state[0] ? s->state : "Unknown");
-	printf("%s\t\tInternal iscsid Session State: %s\n", px, session_state_sess(st, s->sid));
+	printf("%s\t\tInternal iscsid Session State: %s\n", px, v->iscsid_state);
 }
 
 static void print_tmo(const char *px, const char *name, long v)
@@ -133,22 +136,21 @@ static void print_bool(const char *px, const char *name, int v)
 		printf("%s\t\t%s: %s\n", px, name, v ? "Yes" : "No");
 }
 
-/* Linux shows a digest as 0/1 (iscsi_tcp) or by name. */
 static void print_digest(const char *px, const char *name, const char *v)
 {
-	bool crc = streq(v, "CRC32C") || (v[0] >= '1' && v[0] <= '9');
-
-	if (v[0])
-		printf("%s\t\t%s: %s\n", px, name, crc ? "CRC32C" : "None");
+	if (v)
+		printf("%s\t\t%s: %s\n", px, name, v);
 }
 
-static void print_params(const char *px, const struct sysfs_session *s)
+static void print_params(const char *px, const struct session_view *v)
 {
+	const struct sysfs_session *s = v->s;
+
 	printf("%s\t\t************************\n", px);
 	printf("%s\t\tNegotiated iSCSI params:\n", px);
 	printf("%s\t\t************************\n", px);
-	print_digest(px, "HeaderDigest", s->conn.header_digest);
-	print_digest(px, "DataDigest", s->conn.data_digest);
+	print_digest(px, "HeaderDigest", v->header_digest);
+	print_digest(px, "DataDigest", v->data_digest);
 	print_num(px, "MaxRecvDataSegmentLength", s->conn.max_recv_dlength);
 	print_num(px, "MaxXmitDataSegmentLength", s->conn.max_xmit_dlength);
 	print_num(px, "FirstBurstLength", s->first_burst_len);
@@ -158,21 +160,9 @@ static void print_params(const char *px, const struct sysfs_session *s)
 	print_num(px, "MaxOutstandingR2T", s->max_outstanding_r2t);
 }
 
-/* open-iscsi walks the LUN directories with scandir(alphasort). */
-static int cmp_lun_name(const void *a, const void *b)
+static void print_devices(const char *px, const struct session_view *v, bool host)
 {
-	const struct sysfs_lun *x = *(const struct sysfs_lun *const *)a;
-	const struct sysfs_lun *y = *(const struct sysfs_lun *const *)b;
-	char nx[64], ny[64];
-
-	snprintf(nx, sizeof(nx), "%u:%u:%u:%u", x->host, x->channel, x->target, x->lun);
-	snprintf(ny, sizeof(ny), "%u:%u:%u:%u", y->host, y->channel, y->target, y->lun);
-	return strcmp(nx, ny);
-}
-
-static void print_devices(const char *px, const struct sysfs_session *s, bool host)
-{
-	const struct sysfs_lun **luns;
+	const struct sysfs_session *s = v->s;
 
 	printf("%s\t\t************************\n", px);
 	printf("%s\t\tAttached SCSI devices:\n", px);
@@ -184,61 +174,50 @@ static void print_devices(const char *px, const struct sysfs_session *s, bool ho
 	if (host)
 		printf("%s\t\tHost Number: %u\tState: %s\n", px, s->host_no,
 		       s->host_state[0] ? s->host_state : "Unknown");
-	luns = calloc(s->nluns ? s->nluns : 1, sizeof(*luns));
-	if (!luns)
-		return;
-	for (size_t i = 0; i < s->nluns; i++)
-		luns[i] = &s->luns[i];
-	qsort(luns, s->nluns, sizeof(*luns), cmp_lun_name);
-	for (size_t i = 0; i < s->nluns; i++) {
-		printf("%s\t\tscsi%u Channel 00 Id %u Lun: %u\n", px, luns[i]->host, luns[i]->target,
-		       luns[i]->lun);
-		if (luns[i]->disk[0])
-			printf("%s\t\t\tAttached scsi disk %s\t\tState: %s\n", px, luns[i]->disk,
-			       luns[i]->state[0] ? luns[i]->state : "Unknown");
+	for (size_t i = 0; i < v->nluns; i++) {
+		const struct sysfs_lun *l = v->luns[i].lun;
+
+		printf("%s\t\tscsi%u Channel 00 Id %u Lun: %u\n", px, l->host, l->target, l->lun);
+		if (l->disk[0])
+			printf("%s\t\t\tAttached scsi disk %s\t\tState: %s\n", px, l->disk,
+			       l->state[0] ? l->state : "Unknown");
 	}
-	free(luns);
 }
 
-static void print_one(const char *px, const struct sysfs_session *s,
-		      const struct sysfs_session *prev, unsigned parts,
-		      const struct session_states *st)
+static void print_one(const char *px, const struct session_view *v,
+		      const struct sysfs_session *prev, unsigned parts)
 {
+	const struct sysfs_session *s = v->s;
+
 	print_portals(px, s, prev);
 	if (parts & TREE_IFACE)
-		print_iface(px, s);
+		print_iface(px, v);
 	if (parts & TREE_STATE)
-		print_states(px, s, st);
+		print_states(px, v);
 	if (parts & TREE_TIMEOUTS)
 		print_timeouts(px, s);
 	if (parts & TREE_CHAP)
 		print_chap(px, s);
 	if (parts & TREE_PARAMS)
-		print_params(px, s);
+		print_params(px, v);
 	if (parts & (TREE_HOST | TREE_DEVICES))
-		print_devices(px, s, parts & TREE_HOST);
+		print_devices(px, v, parts & TREE_HOST);
 }
 
-void session_print_tree(struct ctx *c, const struct sysfs_session *const *list, size_t n,
-			const char *px, unsigned parts)
+void session_text_tree(const struct session_views *views, const char *px)
 {
 	const struct sysfs_session *prev = NULL;
-	struct session_states st = { 0 };
 
-	/* iscsid's states are asked only when they are printed */
-	if (parts & TREE_STATE)
-		session_states_query(c, &st);
-	for (size_t i = 0; i < n; i++) {
-		const struct sysfs_session *s = list[i];
+	for (size_t i = 0; i < views->n; i++) {
+		const struct sysfs_session *s = views->v[i].s;
 
 		if (!prev || !streq(prev->targetname, s->targetname)) {
 			printf("%sTarget: %s (%s)\n", px, s->targetname, node_type(s));
 			prev = NULL;
 		}
-		print_one(px, s, prev, parts, &st);
+		print_one(px, &views->v[i], prev, views->parts);
 		prev = s;
 	}
-	session_states_free(&st);
 	fflush(stdout);
 }
 
@@ -254,28 +233,29 @@ void session_print_versions(void)
 	}
 }
 
-/* What each -P level of -m session shows. */
-static const unsigned session_levels[] = {
-	[1] = TREE_IFACE | TREE_STATE,
-	[2] = TREE_IFACE | TREE_STATE | TREE_TIMEOUTS | TREE_CHAP | TREE_PARAMS,
-	[3] = TREE_IFACE | TREE_STATE | TREE_TIMEOUTS | TREE_CHAP | TREE_PARAMS |
-	      TREE_HOST | TREE_DEVICES,
-};
-
 int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 		  int level)
 {
-	if (level == 0 || level == -1) {
-		for (size_t i = 0; i < n; i++)
-			print_flat(list[i]);
-		return 0;
-	}
-	if (level < 1 || level > 3) {
+	struct session_views views;
+	int rc;
+
+	if (level < -1 || level > 3) {
 		log_error("Invalid info level %d. Try 0 - 3.", level);
 		return ISCSI_ERR_INVAL;
 	}
-	if (level == 3)
-		session_print_versions();
-	session_print_tree(c, list, n, "", session_levels[level]);
+	rc = session_views_collect(c, list, n, session_level_parts(level), &views);
+	if (rc)
+		return rc;
+	if (c->o->json) {
+		session_json_print(&views, level);
+	} else if (level <= 0) {
+		for (size_t i = 0; i < n; i++)
+			print_flat(list[i]);
+	} else {
+		if (level == 3)
+			session_print_versions();
+		session_text_tree(&views, "");
+	}
+	session_views_free(&views);
 	return 0;
 }

@@ -12,6 +12,9 @@
  * Connection State", "Internal iscsid Session State"), asked from iscsid
  * once with IPC_SESSION_INFO; when iscsid cannot be reached they print as
  * "Unknown", like open-iscsi, and the listing still succeeds.
+ *
+ * The sessions are collected into a view first (session_view.h); with -J
+ * the same view is printed as JSON (session_json.h) instead.
  */
 #ifndef ISCSIADM_SESSION_PRINT_H
 #define ISCSIADM_SESSION_PRINT_H
@@ -19,27 +22,17 @@
 #include <stddef.h>
 
 #include "iscsiadm/ctx.h"
+#include "iscsiadm/session_view.h"
 #include "sysfs/sysfs.h"
 
-/* Prints the n sessions at level (-1 and 0 flat); returns 0 or
- * ISCSI_ERR_INVAL for a level open-iscsi refuses (message printed). */
+/* Prints the n sessions at level (-1 and 0 flat), as text or with -J as
+ * JSON; returns 0 or ISCSI_ERR_INVAL for a level open-iscsi refuses
+ * (message printed). */
 int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 		  int level);
 
-/* The parts of a session tree; -m host prints other sets than -m session. */
-enum session_tree_part {
-	TREE_IFACE = 1u << 0,     /* Interface: block */
-	TREE_STATE = 1u << 1,     /* SID and the three states */
-	TREE_TIMEOUTS = 1u << 2,
-	TREE_CHAP = 1u << 3,
-	TREE_PARAMS = 1u << 4,    /* negotiated iSCSI parameters */
-	TREE_HOST = 1u << 5,      /* "Host Number: H  State: ..." under Attached SCSI devices */
-	TREE_DEVICES = 1u << 6,   /* the LUNs and their disks */
-};
-
-/* The tree of the n sessions, every line starting with prefix. */
-void session_print_tree(struct ctx *c, const struct sysfs_session *const *list, size_t n,
-			const char *prefix, unsigned parts);
+/* The tree of the collected sessions, every line starting with prefix. */
+void session_text_tree(const struct session_views *views, const char *prefix);
 
 /* The "iSCSI Transport Class version" and "version" header lines of the
  * most detailed level (nothing when the kernel's version is unreadable). */

@@ -16,9 +16,10 @@ expect_out "version_before_mode_wins" "iscsiadm version 2.1.8"
 
 run --help
 expect_rc "help_exits_0" 0
-# open-iscsi's eight lines, then lunlink's --force line
-check "help_has_nine_lines" [ "$(wc -l <<<"$OUT")" = 9 ]
+# open-iscsi's eight lines, then lunlink's --force and --json lines
+check "help_has_ten_lines" [ "$(wc -l <<<"$OUT")" = 10 ]
 check "help_ninth_line_is_force" grep -q -- --force <<<"$(sed -n 9p <<<"$OUT")"
+check "help_tenth_line_is_json" grep -q -- "-J | --json" <<<"$(sed -n 10p <<<"$OUT")"
 expect_out_line "help_shows_node_usage" "iscsiadm -m node [-hV] [-d debug_level] [-P printlevel] [-L all,manual,automatic,onboot] [-W] [-U all,manual,automatic,onboot] [-S] [[-T targetname -p ip:port -I ifaceN] [-l | -u | -R | -s]] [[-o operation ] [-n name] [-v value]]"
 
 run -m foo
