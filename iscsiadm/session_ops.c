@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session_ops.c: pipelined logout, rescan and statistics requests (see session_ops.h). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "iscsiadm/client.h"
 #include "iscsiadm/msg.h"
@@ -18,6 +19,8 @@
 struct session_batch {
 	const struct sysfs_session *const *list;
 	uint32_t flags;          /* IPC_A_FLAGS, 0 = none */
+	const uint32_t *set;     /* IPC_A_SIDS: the whole logout, NULL = none */
+	size_t nset;
 	bool last_failure;       /* rc is the last failure, not the first */
 	int rc;
 	/* prints one outcome; returns the exit code it counts as */
@@ -29,6 +32,8 @@ static int build_sid(void *ud, size_t i, struct ipc_msg *req)
 	const struct session_batch *sb = ud;
 
 	if (ipc_msg_add_u32(req, IPC_A_SID, sb->list[i]->sid) < 0)
+		return -1;
+	if (sb->set && ipc_msg_add_u32_list(req, IPC_A_SIDS, sb->set, sb->nset) < 0)
 		return -1;
 	return sb->flags && ipc_msg_add_u32(req, IPC_A_FLAGS, sb->flags) < 0 ? -1 : 0;
 }
@@ -90,6 +95,23 @@ static int logout_unreachable(const struct sysfs_session *const *list, size_t n,
 	return ISCSI_ERR_NO_OBJS_FOUND;
 }
 
+/*
+ * The sids of the whole command, so iscsid judges a multipath map whose
+ * paths all leave as losing every path (session_ops.h).  Beyond what one
+ * attribute holds, each session is judged alone (iscsid still refuses the
+ * last path of a map in use).
+ */
+static uint32_t *logout_set(const struct sysfs_session *const *list, size_t n)
+{
+	uint32_t *set;
+
+	if (n < 2 || n > IPC_MAX_U32_LIST || !(set = calloc(n, sizeof(*set))))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		set[i] = list[i]->sid;
+	return set;
+}
+
 int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 		    bool force)
 {
@@ -98,6 +120,7 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 	struct ll_error err = { 0 };
 	struct client *cl = NULL;
 	char what[SESSION_DESCR_MAX];
+	uint32_t *set;
 	int rc;
 
 	if (n == 0)
@@ -113,7 +136,11 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 		printf("Logging out of session %s\n", what);
 	}
 	fflush(stdout);
+	set = logout_set(list, n);
+	sb.set = set;
+	sb.nset = set ? n : 0;
 	rc = run(cl, IPC_LOGOUT, LOGOUT_TIMEOUT_S, n, &sb);
+	free(set);
 	if (rc)
 		log_error("Could not logout of all requested sessions");
 	return rc;

@@ -32,7 +32,9 @@
 #include "sysfs/sysfs.h"
 
 /*
- * IPC_LOGOUT for each session (IPC_F_FORCE with force).  Returns 0 or the
+ * IPC_LOGOUT for each session (IPC_F_FORCE with force); with several, each
+ * request also names them all (IPC_A_SIDS) so iscsid's safe logout sees
+ * the set: logging out every path of a multipath map in use is refused.  Returns 0 or the
  * exit code of the last failure.  When iscsid cannot be reached nothing is
  * logged out and, like open-iscsi, each session's failure is printed and
  * then "No matching sessions found" with exit code 21.

@@ -73,6 +73,23 @@ int ipc_msg_add_u32(struct ipc_msg *m, uint16_t tag, uint32_t v)
 	return ipc_msg_add_raw(m, tag, b, sizeof(b));
 }
 
+int ipc_msg_add_u32_list(struct ipc_msg *m, uint16_t tag, const uint32_t *v, size_t n)
+{
+	uint8_t *b;
+	int r;
+
+	if (n > IPC_MAX_U32_LIST)
+		return -E2BIG;
+	b = malloc(n * 4 + 1);
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		put_be32(b + 4 * i, v[i]);
+	r = ipc_msg_add_raw(m, tag, b, n * 4);
+	free(b);
+	return r;
+}
+
 int ipc_msg_add_str(struct ipc_msg *m, uint16_t tag, const char *s)
 {
 	return ipc_msg_add_raw(m, tag, s, strlen(s));
@@ -111,6 +128,27 @@ int ipc_msg_get_u32(const struct ipc_msg *m, uint16_t tag, uint32_t *out)
 	if (a->len != 4)
 		return -EBADMSG;
 	*out = get_be32(a->val);
+	return 0;
+}
+
+int ipc_msg_get_u32_list(const struct ipc_msg *m, uint16_t tag, uint32_t **out, size_t *n)
+{
+	const struct ipc_attr_val *a = find(m, tag);
+
+	*out = NULL;
+	*n = 0;
+	if (!a)
+		return -ENOENT;
+	if (a->len % 4)
+		return -EBADMSG;
+	if (a->len == 0)
+		return 0;
+	*out = malloc(a->len);
+	if (!*out)
+		return -ENOMEM;
+	*n = a->len / 4u;
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = get_be32(a->val + 4 * i);
 	return 0;
 }
 
@@ -189,6 +227,8 @@ static bool attr_valid(uint16_t tag, const uint8_t *val, uint16_t len)
 	case IPC_A_FLAGS:
 	case IPC_A_HOST:
 		return len == 4;
+	case IPC_A_SIDS:
+		return len % 4 == 0;
 	case IPC_A_COUNTER:
 	case IPC_A_CUSTOM:
 		return len > 8 && len - 8 <= IPC_COUNTER_NAME_MAX &&

@@ -24,6 +24,7 @@
  *   0      2     tag      enum ipc_attr
  *   2      2     len      value bytes (no padding)
  *   4      len   value    u32: 4 bytes big-endian; str: UTF-8 without NUL;
+ *                         u32 list: 4 bytes per entry, big-endian (0..16383);
  *                         counter: 8-byte big-endian count, then a name of
  *                         1..63 bytes without NUL
  *
@@ -44,7 +45,11 @@
  *                     reply: TARGET followed by its PORTAL*, repeated; WARNING*
  *   IPC_LOGIN         KV*  (node record keys, "key=value")
  *                     reply: SID
- *   IPC_LOGOUT        SID               reply: -
+ *   IPC_LOGOUT        SID FLAGS? SIDS?  reply: -
+ *                     SIDS: every session the same command logs out (this
+ *                     one included); safe logout judges a multipath map's
+ *                     paths as that set, so logging out all of a mounted
+ *                     map's paths at once is refused for each of them
  *   IPC_SESSION_INFO  SID?              reply: per session SID, CONN_STATE,
  *                                       SESS_STATE (iscsid's view)
  *   IPC_STOP          -                 reply: - (iscsid exits, sessions stay)
@@ -103,9 +108,11 @@ enum ipc_attr {
 	IPC_A_COUNTER = 11,    /* counter: a standard (iSCSI MIB) statistic */
 	IPC_A_CUSTOM = 12,     /* counter: a transport's own statistic */
 	IPC_A_HOST = 13,       /* u32: SCSI host number */
+	IPC_A_SIDS = 14,       /* u32 list: session ids */
 };
 
 #define IPC_COUNTER_NAME_MAX 63
+#define IPC_MAX_U32_LIST (UINT16_MAX / 4)
 
 enum ipc_flags {
 	IPC_F_FORCE = 1u << 0,  /* logout even if a disk of the session is in use */
@@ -134,6 +141,16 @@ int ipc_msg_add_u32(struct ipc_msg *m, uint16_t tag, uint32_t v);
 int ipc_msg_add_str(struct ipc_msg *m, uint16_t tag, const char *s);
 /* "key=value" convenience for IPC_A_KV. */
 int ipc_msg_add_kv(struct ipc_msg *m, const char *key, const char *value);
+
+/* A u32 list attribute; -E2BIG beyond IPC_MAX_U32_LIST entries. */
+int ipc_msg_add_u32_list(struct ipc_msg *m, uint16_t tag, const uint32_t *v, size_t n);
+
+/*
+ * First u32 list with tag, into a malloc'd *out (NULL when empty) of *n
+ * entries; -ENOENT when absent, -EBADMSG when its length is not a multiple
+ * of 4, -ENOMEM.
+ */
+int ipc_msg_get_u32_list(const struct ipc_msg *m, uint16_t tag, uint32_t **out, size_t *n);
 
 /* First attribute with tag; returns -ENOENT when absent, -EBADMSG on bad u32. */
 int ipc_msg_get_u32(const struct ipc_msg *m, uint16_t tag, uint32_t *out);

@@ -139,6 +139,33 @@ START_TEST(test_ipc_encode_refuses_oversized_message)
 }
 END_TEST
 
+START_TEST(test_ipc_u32_list_roundtrip_and_bad_length)
+{
+	const uint32_t sids[] = { 1, 0x10203040, 7 };
+	struct ll_error err = { 0 };
+	struct ipc_msg m, d;
+	uint32_t *got;
+	size_t n;
+	uint8_t odd[9] = { 0, IPC_A_SIDS, 0, 5, 0, 0, 0, 1, 9 };
+
+	ipc_msg_init(&m, IPC_LOGOUT, 3);
+	ck_assert_int_eq(ipc_msg_add_u32_list(&m, IPC_A_SIDS, sids, 3), 0);
+	ck_assert_int_eq(ipc_msg_add_u32_list(&m, IPC_A_SIDS, sids, IPC_MAX_U32_LIST + 1), -E2BIG);
+	ck_assert_int_eq(roundtrip(&m, &d), 0);
+	ck_assert_int_eq(ipc_msg_get_u32_list(&d, IPC_A_SIDS, &got, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(got[0], 1);
+	ck_assert_uint_eq(got[1], 0x10203040);
+	ck_assert_uint_eq(got[2], 7);
+	free(got);
+	ck_assert_int_eq(ipc_msg_get_u32_list(&d, IPC_A_KV, &got, &n), -ENOENT);
+	ck_assert_ptr_null(got);
+	ipc_msg_free(&d);
+	ck_assert_int_eq(ipc_msg_decode(&d, IPC_LOGOUT, 1, odd, sizeof(odd), &err), -EBADMSG);
+	ipc_msg_free(&m);
+}
+END_TEST
+
 START_TEST(test_ipc_type_names)
 {
 	ck_assert_str_eq(ipc_type_str(IPC_LOGIN), "LOGIN");
@@ -157,6 +184,7 @@ int main(void)
 		test_ipc_decode_rejects_nul_in_string_and_short_u32,
 		test_ipc_decode_accepts_empty_payload_and_ignores_unknown_tags,
 		test_ipc_encode_refuses_oversized_message,
+		test_ipc_u32_list_roundtrip_and_bad_length,
 		test_ipc_type_names,
 		NULL,
 	};

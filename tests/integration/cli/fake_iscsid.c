@@ -30,7 +30,8 @@
  *   --host-stats CODE[:MESSAGE]   HOST_STATS reply (default: 1 and iscsid's
  *                         "not supported by this transport" sentence)
  * LOGOUT, RESCAN, SESSION_INFO and SESSION_STATS lines in the log carry
- * "sid=N" and "flags=F" when the request had them, HOST_STATS "host=N".
+ * "sid=N", "flags=F" and "sids=A,B" when the request had them,
+ * HOST_STATS "host=N".
  * IPC_STOP ends the program.
  */
 #include <errno.h>
@@ -96,6 +97,19 @@ static const char *kv(const struct ipc_msg *m, const char *key)
 	return NULL;
 }
 
+/* " sids=1,2,3" for a request that names a set of sessions (IPC_A_SIDS). */
+static void log_sids(const struct ipc_msg *m)
+{
+	uint32_t *sids;
+	size_t n;
+
+	if (ipc_msg_get_u32_list(m, IPC_A_SIDS, &sids, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		fprintf(cfg.log, "%s%u", i ? "," : " sids=", sids[i]);
+	free(sids);
+}
+
 static void log_request(const struct conn *c, const struct ipc_msg *m)
 {
 	static const char *const shown[] = {
@@ -124,6 +138,7 @@ static void log_request(const struct conn *c, const struct ipc_msg *m)
 		fprintf(cfg.log, " flags=%u", v);
 	if (ipc_msg_get_u32(m, IPC_A_HOST, &v) == 0)
 		fprintf(cfg.log, " host=%u", v);
+	log_sids(m);
 	fprintf(cfg.log, " nkv=%zu\n", m->n);
 	fflush(cfg.log);
 }

@@ -229,6 +229,9 @@ expect_out_line "logout_v6_portal_unbracketed" "Logout of [sid: 3, target: $T3, 
 run -m node -u
 expect_rc "logout_all_matching_exits_0" 0
 check "logout_sends_three_requests" [ "$(grep -c '^conn [0-9]* LOGOUT' "$FAKE_LOG")" = 3 ]
+# each request names the whole set (iscsid judges a multipath map's paths together)
+check "logout_requests_name_the_set" \
+	[ "$(grep -c '^conn [0-9]* LOGOUT id [0-9]* sid=[123] sids=1,2,3 nkv=2$' "$FAKE_LOG")" = 3 ]
 check "logout_requests_share_one_connection" \
 	[ "$(grep '^conn [0-9]* LOGOUT' "$FAKE_LOG" | cut -d' ' -f2 | sort -u | wc -l)" = 1 ]
 check "logout_lines_first_then_results" [ "$(sed -n 4p <<<"$OUT")" = "Logout of [sid: 1, target: $T1, portal: 127.0.0.1,3260] successful." ]
