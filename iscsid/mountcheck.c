@@ -16,6 +16,7 @@
 #define MAX_DEVS 256
 
 struct devset {
+	bool (*stop)(const char *sysroot, const char *name);
 	size_t n;
 	dev_t devno[MAX_DEVS];
 	char name[MAX_DEVS][64];
@@ -65,6 +66,8 @@ static void add_dev(const char *sysroot, struct devset *s, const char *name, int
 
 	if (depth > 8 || s->n >= MAX_DEVS)
 		return;
+	if (depth > 0 && s->stop && s->stop(sysroot, name))
+		return;
 	snprintf(rel, sizeof(rel), "class/block/%s/dev", name);
 	if (sysfs_read(sysroot, rel, val, sizeof(val)) < 0 || sscanf(val, "%u:%u", &maj, &min) != 2)
 		return;
@@ -109,15 +112,17 @@ static int scan_table(struct libmnt_table *tb, const struct devset *s, bool swap
 	return found;
 }
 
-int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, char *where,
-		     size_t len)
+int mountcheck_disks(const struct mountcheck_env *env, const char *const *disks, size_t n,
+		     char *where, size_t len)
 {
+	const char *sysroot = env->sysroot ? env->sysroot : SYSFS_ROOT;
 	struct devset *s = calloc(1, sizeof(*s));
 	struct libmnt_table *mounts = NULL, *swaps = NULL;
 	int found = 0, r;
 
 	if (!s)
 		return -ENOMEM;
+	s->stop = env->stop;
 	where[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		add_dev(sysroot, s, disks[i], 0);
@@ -129,14 +134,14 @@ int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, ch
 		found = -ENOMEM;
 		goto out;
 	}
-	r = mnt_table_parse_mtab(mounts, NULL);
+	r = mnt_table_parse_mtab(mounts, env->mountinfo);
 	if (r < 0) {
 		found = r;
 		goto out;
 	}
 	found = scan_table(mounts, s, false, where, len);
 	/* No swaps file means no swap areas. */
-	if (found >= 0 && mnt_table_parse_swaps(swaps, NULL) == 0) {
+	if (found >= 0 && mnt_table_parse_swaps(swaps, env->swaps) == 0) {
 		char swap_where[256];
 		int more = scan_table(swaps, s, true, swap_where, sizeof(swap_where));
 

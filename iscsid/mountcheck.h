@@ -12,14 +12,26 @@
 #ifndef ISCSID_MOUNTCHECK_H
 #define ISCSID_MOUNTCHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+/* Where to look; NULL fields mean the running system's. */
+struct mountcheck_env {
+	const char *sysroot;    /* "/sys" */
+	const char *mountinfo;  /* the process's mount table (libmount's default) */
+	const char *swaps;      /* /proc/swaps */
+	/* holders the walk does not enter (NULL: it enters all) */
+	bool (*stop)(const char *sysroot, const char *name);
+};
+
 /*
- * disks: kernel names ("sdb").  Returns the number of mounts/swaps found
+ * disks: kernel names ("sdb").  A holder for which env->stop() is true is
+ * not followed: safe logout judges multipath maps on their own
+ * (mpathcheck.h), since losing one path of a map loses nothing.  Returns the number of mounts/swaps found
  * (0 = free) and describes the first in `where` ("/dev/sdb1 mounted on
  * /mnt"); negative errno if the mount table cannot be read.
  */
-int mountcheck_disks(const char *sysroot, const char *const *disks, size_t n, char *where,
-		     size_t len);
+int mountcheck_disks(const struct mountcheck_env *env, const char *const *disks, size_t n,
+		     char *where, size_t len);
 
 #endif

@@ -3,7 +3,9 @@
  * session_logout.c: logging a session out.
  *
  * Refuse when the session's storage is mounted (unless forced, or
- * iscsid.safe_logout = No).  Then ask
+ * iscsid.safe_logout = No); a path of a multipath map counts as in use
+ * only when it is the map's last active path and the map is in use
+ * (mpathcheck.h).  Then ask
  * the kernel to remove the SCSI target while the connection still works
  * (UNBIND_SESSION: caches are flushed to the target), send a Logout
  * Request through the kernel and wait for the answer (bounded by
@@ -17,9 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsid/control.h"
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
-#include "iscsid/mountcheck.h"
+#include "iscsid/logoutcheck.h"
 #include "iscsid/session_int.h"
 #include "iscsid/session_logout.h"
 #include "iscsid/session_recovery.h"
@@ -29,13 +32,33 @@
 
 #define UNBIND_TIMEOUT_S 30
 
-/* Returns >0 (and a message) when a disk of the session is in use. */
-static int storage_in_use(struct session *s, char *msg, size_t len)
+/* The other sessions of the same logout command (IPC_A_SIDS). */
+struct leaving {
+	struct daemon *d;
+	uint32_t *sids;
+	size_t n;
+};
+
+static bool is_leaving(void *ud, uint32_t sid)
 {
+	const struct leaving *l = ud;
+	const struct session *other = session_find_sid(l->d, sid);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->sids[i] == sid)
+			return true;
+	return other && other->logout_req;
+}
+
+/* Returns >0 (and a message) when a disk of the session is in use. */
+static int storage_in_use(struct session *s, struct request *req, char *msg, size_t len)
+{
+	struct leaving l = { .d = s->d };
+	const struct mpath_env env = { .mc = { .sysroot = SYSFS_ROOT }, .leaving = is_leaving,
+				       .open_count = mpath_dm_open_count, .ud = &l };
 	struct sysfs_session ss;
 	const char *disks[64];
 	size_t n = 0;
-	char where[512];
 	int r;
 
 	if (sysfs_session_read(SYSFS_ROOT, s->sid, &ss) < 0)
@@ -43,16 +66,15 @@ static int storage_in_use(struct session *s, char *msg, size_t len)
 	for (size_t i = 0; i < ss.nluns && n < ARRAY_SIZE(disks); i++)
 		if (ss.luns[i].disk[0])
 			disks[n++] = ss.luns[i].disk;
-	r = mountcheck_disks(SYSFS_ROOT, disks, n, where, sizeof(where));
+	ipc_msg_get_u32_list(&req->msg, IPC_A_SIDS, &l.sids, &l.n);
+	r = logoutcheck_session(&env, s->sid, s->lp.target_name, disks, n, msg, len);
 	sysfs_session_clear(&ss);
+	free(l.sids);
 	if (r < 0) {
 		log_warn("%s: cannot read the mount table (%s); logging out anyway", s->where,
 			 strerror(-r));
 		return 0;
 	}
-	if (r > 0)
-		snprintf(msg, len, "session %u (%s) is in use: %s; unmount it first, or "
-			 "force the logout with --force", s->sid, s->lp.target_name, where);
 	return r;
 }
 
@@ -156,7 +178,7 @@ void session_logout(struct session *s, struct request *req, bool force)
 		request_fail(req, ISCSI_ERR_BUSY, "session %u is still logging in", s->sid);
 		return;
 	}
-	if (!force && s->d->safe_logout && storage_in_use(s, msg, sizeof(msg)) > 0) {
+	if (!force && s->d->safe_logout && storage_in_use(s, req, msg, sizeof(msg)) > 0) {
 		log_warn("%s: logout refused: %s", s->where, msg);
 		request_fail(req, ISCSI_ERR_BUSY, "%s", msg);
 		return;
