@@ -19,6 +19,11 @@
 #   lio_delete_target IQN                      remove target and its LUNs
 #   lio_teardown                               remove every target/backstore
 #
+# With LIO_UNIT_SERIAL=1 every new LUN gets a VPD unit serial (derived from
+# its backstore name), as targetcli sets one: without it LIO reports no VPD
+# pages 0x80/0x83, udev finds no ID_SERIAL and dm-multipath no WWID. Off by
+# default so the other tests see the same devices as before.
+#
 # Backing files are sparse files under $LIO_DIR (default /tmp/lio, a tmpfs
 # in the guest). Functions return non-zero and print why on failure.
 
@@ -68,13 +73,18 @@ lio_load() {
 }
 
 _lio_add_lun() { # _lio_add_lun IQN LUN BYTES
-	local iqn=$1 lun=$2 bytes=$3 name bs file
+	local iqn=$1 lun=$2 bytes=$3 name bs file serial
 	name=$(_lio_bs_name "$iqn" "$lun")
 	bs=$LIO_CFS/core/fileio_0/$name
 	file=$LIO_DIR/$name.img
 	truncate -s "$bytes" "$file" || _lio_err "cannot create $file" || return
 	mkdir -p "$bs" || _lio_err "cannot create backstore $name" || return
 	_lio_put "$bs/control" "fd_dev_name=$file,fd_dev_size=$bytes" || return
+	# LIO refuses a serial once the LUN is exported: set it before linking.
+	if [[ ${LIO_UNIT_SERIAL:-0} == 1 ]]; then
+		serial=${name//_/}
+		_lio_put "$bs/wwn/vpd_unit_serial" "${serial: -20}" || return
+	fi
 	_lio_put "$bs/enable" 1 || return
 	mkdir "$(_lio_tpg "$iqn")/lun/lun_$lun" || return
 	ln -s "$bs" "$(_lio_tpg "$iqn")/lun/lun_$lun/$name" ||
