@@ -4,14 +4,52 @@
 #
 #   bench/run.sh                  login-to-device (5 each) and --loginall of 64 nodes
 #   LUNLINK_BENCH_NODES=16 bench/run.sh
+#   bench/run.sh scale [N...]     every control-path phase with N sessions
+#                                 (bench/vm-scale.sh), one boot per N;
+#                                 default N = 64 256 1024
+#   bench/run.sh profile [N]      perf profile of lunlink's phases with N
+#                                 sessions (bench/vm-profile.sh, default 256)
+#   bench/run.sh ab N BUILD...    --loginall/--logoutall of N targets with
+#                                 each lunlink build in turn, one boot
+#                                 (bench/vm-ab-loginall.sh; 4 rounds)
+#   LUNLINK_BENCH_CAP=S           cap of one open-iscsi phase (default 600 s)
 #
 # Needs a release build in build-vm (scripts/test-all.sh or scripts/demo.sh
-# make one) and the packages of scripts/deps.sh.
+# make one) and the packages of scripts/deps.sh. METRIC lines are kept in
+# $TMPDIR/lunlink-bench-metrics.txt (scale: lunlink-bench-scale-N.txt).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 export LUNLINK_BUILD_DIR=${LUNLINK_BUILD_DIR:-$repo/build-vm}
-export LUNLINK_BENCH_NODES=${LUNLINK_BENCH_NODES:-64}
 [[ -x $LUNLINK_BUILD_DIR/iscsid/iscsid ]] ||
 	{ meson setup "$LUNLINK_BUILD_DIR" -Dbuildtype=release -Dtests=false && ninja -C "$LUNLINK_BUILD_DIR"; }
+
+# Guest memory and time for N sessions: both ends of every session (LIO and
+# the initiator's SCSI host) live in the one guest.
+scale_one() { # scale_one N
+	local n=$1 mem=3072 cap=${LUNLINK_BENCH_CAP:-600}
+	((n > 128)) && mem=4096
+	((n > 512)) && mem=8192
+	bash "$repo/tests/vm/run.sh" --timeout $((1800 + n * 4 + cap * 8)) --mem "$mem" \
+		"$repo/bench/vm-scale.sh" "$n" |
+		tee /dev/stderr | grep '^METRIC' >"${TMPDIR:-/tmp}/lunlink-bench-scale-$n.txt"
+}
+
+if [[ ${1:-} == profile ]]; then
+	out=${TMPDIR:-/tmp}/lunlink-bench-profile-${2:-256}
+	rm -rf "$out"
+	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 4096 --out "$out" \
+		"$repo/bench/vm-profile.sh" "${2:-256}"
+fi
+if [[ ${1:-} == ab ]]; then
+	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 3072 "$repo/bench/vm-ab-loginall.sh" \
+		"${@:2}"
+fi
+if [[ ${1:-} == scale ]]; then
+	shift
+	(($#)) || set -- 64 256 1024
+	for n in "$@"; do scale_one "$n"; done
+	exit 0
+fi
+export LUNLINK_BENCH_NODES=${LUNLINK_BENCH_NODES:-64}
 bash "$repo/tests/vm/run.sh" --timeout 900 --mem 3072 "$repo/bench/vm-login-compare.sh" |
 	tee /dev/stderr | grep '^METRIC' >"${TMPDIR:-/tmp}/lunlink-bench-metrics.txt"

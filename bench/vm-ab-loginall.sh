@@ -1,0 +1,59 @@
+#!/bin/bash
+# A/B of lunlink builds in one boot (runs in the test VM; start it with
+# `bench/run.sh ab N BUILD_DIR...`): --loginall=all of N targets until every
+# disk exists, then --logoutall, for each build in turn, $ROUNDS rounds with
+# the order rotated every round. Comparing builds in separate boots is
+# mostly comparing the host's load; here they share the boot.
+set -o pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/vm" && pwd -P)
+. "$here/lib/assert.sh"
+. "$here/lib/vm.sh"
+. "$here/lib/lio.sh"
+. "$here/lib/lunlink.sh"
+. "$here/lib/fault.sh"
+. "$here/lib/scale.sh"
+
+vm_require_guest "$0"
+
+N=$1
+shift
+BUILDS=("$@")
+ROUNDS=${LUNLINK_BENCH_ROUNDS:-4}
+P=127.0.0.1
+BASE=iqn.2003-01.org.lunlink.test:scale
+LL_DEBUG=1
+
+one() { # one BUILD ROUND
+	local t0 in out
+	LL_BUILD=$1
+	rm -rf "$ISCSI_CONFIG_DIR/nodes" "$ISCSI_CONFIG_DIR/send_targets"
+	ll_start_iscsid || { not_ok "$1: iscsid"; return; }
+	iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "$1: discovery"
+	t0=$(vm_now)
+	iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "$1: loginall"
+	scl_wait_disks "$N" 300 || not_ok "$1: all disks"
+	in=$(($(vm_now) - t0))
+	t0=$(vm_now)
+	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || not_ok "$1: logoutall"
+	scl_wait_none 300 || not_ok "$1: no session left"
+	out=$(($(vm_now) - t0))
+	ll_stop_iscsid
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_loginall_us=$in"
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_logoutall_us=$out"
+	diag "$1 round $2: loginall $(secs "$in") s, logoutall $(secs "$out") s"
+}
+
+secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 % 1000000) / 1000)); }
+
+LL_BUILD=${BUILDS[0]}
+ll_require_build
+lio_load && scl_make_targets "$BASE" "$N" 16M || { not_ok "LIO targets"; done_testing; }
+modprobe -a iscsi_tcp sd_mod
+for ((r = 1; r <= ROUNDS; r++)); do
+	for ((i = 0; i < ${#BUILDS[@]}; i++)); do
+		one "${BUILDS[(i + r) % ${#BUILDS[@]}]}" "$r"
+	done
+done
+ok "all rounds ran"
+done_testing
