@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,17 @@ static int read_bool(const char *root, const char *dir, const char *attr)
 	return v < 0 ? -1 : v != 0;
 }
 
-static void read_conn(const char *root, unsigned sid, struct sysfs_conn *c)
+/* Where connection 0's numbers land, read only with SYSFS_PART_PARAMS. */
+#define CONN_NUM(name) { #name, offsetof(struct sysfs_conn, name) }
+static const struct {
+	const char *attr;
+	size_t off;
+} conn_nums[] = {
+	CONN_NUM(max_recv_dlength), CONN_NUM(max_xmit_dlength), CONN_NUM(exp_statsn),
+	CONN_NUM(ping_tmo), CONN_NUM(recv_tmo),
+};
+
+static void read_conn(const char *root, unsigned sid, unsigned parts, struct sysfs_conn *c)
 {
 	char dir[128];
 
@@ -119,13 +130,15 @@ static void read_conn(const char *root, unsigned sid, struct sysfs_conn *c)
 	c->port = (int)read_long(root, dir, "port");
 	c->persistent_port = (int)read_long(root, dir, "persistent_port");
 	sysfs_read_str(root, c->state, sizeof(c->state), "%s/state", dir);
+	if (!(parts & SYSFS_PART_PARAMS)) {
+		for (size_t i = 0; i < ARRAY_SIZE(conn_nums); i++)
+			*(long *)((char *)c + conn_nums[i].off) = -1;
+		return;
+	}
 	sysfs_read_str(root, c->header_digest, sizeof(c->header_digest), "%s/header_digest", dir);
 	sysfs_read_str(root, c->data_digest, sizeof(c->data_digest), "%s/data_digest", dir);
-	c->max_recv_dlength = read_long(root, dir, "max_recv_dlength");
-	c->max_xmit_dlength = read_long(root, dir, "max_xmit_dlength");
-	c->exp_statsn = read_long(root, dir, "exp_statsn");
-	c->ping_tmo = read_long(root, dir, "ping_tmo");
-	c->recv_tmo = read_long(root, dir, "recv_tmo");
+	for (size_t i = 0; i < ARRAY_SIZE(conn_nums); i++)
+		*(long *)((char *)c + conn_nums[i].off) = read_long(root, dir, conn_nums[i].attr);
 }
 
 /* The SCSI host of a session: the "hostH" component of its device path. */
@@ -234,14 +247,17 @@ static int read_luns(const char *root, struct sysfs_session *s)
 	return r;
 }
 
-static void read_host(const char *root, struct sysfs_session *s)
+static void read_host(const char *root, unsigned parts, struct sysfs_session *s)
 {
 	s->has_host = find_host(root, s->sid, &s->host_no) == 0;
 	if (!s->has_host)
 		return;
-	sysfs_read_str(root, s->host_state, sizeof(s->host_state), "class/scsi_host/host%u/state",
-		 s->host_no);
 	sysfs_host_transport(root, s->host_no, s->transport, sizeof(s->transport));
+	if (parts & SYSFS_PART_LUNS)
+		sysfs_read_str(root, s->host_state, sizeof(s->host_state),
+			       "class/scsi_host/host%u/state", s->host_no);
+	if (!(parts & SYSFS_PART_IFACE))
+		return;
 	sysfs_read_str(root, s->host_ipaddress, sizeof(s->host_ipaddress),
 		 "class/iscsi_host/host%u/ipaddress", s->host_no);
 	sysfs_read_str(root, s->host_hwaddress, sizeof(s->host_hwaddress),
@@ -250,7 +266,35 @@ static void read_host(const char *root, struct sysfs_session *s)
 		 "class/iscsi_host/host%u/netdev", s->host_no);
 }
 
-int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
+/* The session's numbers, read only with SYSFS_PART_PARAMS. */
+#define SESS_NUM(name) { #name, offsetof(struct sysfs_session, name) }
+static const struct {
+	const char *attr;
+	size_t off;
+} sess_nums[] = {
+	SESS_NUM(abort_tmo), SESS_NUM(lu_reset_tmo), SESS_NUM(tgt_reset_tmo),
+	SESS_NUM(first_burst_len), SESS_NUM(max_burst_len), SESS_NUM(max_outstanding_r2t),
+	SESS_NUM(erl),
+};
+
+static void read_params(const char *root, const char *dir, struct sysfs_session *s)
+{
+	char buf[64];
+
+	sysfs_read_str(root, s->targetalias, sizeof(s->targetalias), "%s/targetalias", dir);
+	sysfs_read_str(root, s->username, sizeof(s->username), "%s/username", dir);
+	sysfs_read_str(root, s->username_in, sizeof(s->username_in), "%s/username_in", dir);
+	sysfs_read_str(root, s->isid, sizeof(s->isid), "%s/isid", dir);
+	sysfs_read_str(root, buf, sizeof(buf), "%s/recovery_tmo", dir);
+	s->recovery_tmo = strcmp(buf, "off") == 0 ? -1 : to_long(buf);
+	for (size_t i = 0; i < ARRAY_SIZE(sess_nums); i++)
+		*(long *)((char *)s + sess_nums[i].off) = read_long(root, dir, sess_nums[i].attr);
+	s->initial_r2t = read_bool(root, dir, "initial_r2t");
+	s->immediate_data = read_bool(root, dir, "immediate_data");
+}
+
+int sysfs_session_read_parts(const char *root, unsigned sid, unsigned parts,
+			     struct sysfs_session *s)
 {
 	char dir[128], path[512], buf[64];
 
@@ -264,29 +308,26 @@ int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
 	s->tpgt = (int)read_long(root, dir, "tpgt");
 	sysfs_read_str(root, s->state, sizeof(s->state), "%s/state", dir);
 	sysfs_read_str(root, s->ifacename, sizeof(s->ifacename), "%s/ifacename", dir);
-	sysfs_read_str(root, s->initiatorname, sizeof(s->initiatorname), "%s/initiatorname", dir);
-	sysfs_read_str(root, s->targetalias, sizeof(s->targetalias), "%s/targetalias", dir);
-	sysfs_read_str(root, s->username, sizeof(s->username), "%s/username", dir);
-	sysfs_read_str(root, s->username_in, sizeof(s->username_in), "%s/username_in", dir);
-	sysfs_read_str(root, s->isid, sizeof(s->isid), "%s/isid", dir);
-	sysfs_read_str(root, buf, sizeof(buf), "%s/recovery_tmo", dir);
-	s->recovery_tmo = strcmp(buf, "off") == 0 ? -1 : to_long(buf);
-	s->abort_tmo = read_long(root, dir, "abort_tmo");
-	s->lu_reset_tmo = read_long(root, dir, "lu_reset_tmo");
-	s->tgt_reset_tmo = read_long(root, dir, "tgt_reset_tmo");
-	s->first_burst_len = read_long(root, dir, "first_burst_len");
-	s->max_burst_len = read_long(root, dir, "max_burst_len");
-	s->max_outstanding_r2t = read_long(root, dir, "max_outstanding_r2t");
-	s->erl = read_long(root, dir, "erl");
-	s->initial_r2t = read_bool(root, dir, "initial_r2t");
-	s->immediate_data = read_bool(root, dir, "immediate_data");
 	sysfs_read_str(root, buf, sizeof(buf), "%s/creator", dir);
 	s->flash = strcmp(buf, "-1") == 0;
-	read_conn(root, sid, &s->conn);
-	read_host(root, s);
+	if (parts & SYSFS_PART_IFACE)
+		sysfs_read_str(root, s->initiatorname, sizeof(s->initiatorname),
+			       "%s/initiatorname", dir);
+	s->recovery_tmo = s->abort_tmo = s->lu_reset_tmo = s->tgt_reset_tmo = -1;
+	s->first_burst_len = s->max_burst_len = s->max_outstanding_r2t = s->erl = -1;
+	s->initial_r2t = s->immediate_data = -1;
+	if (parts & SYSFS_PART_PARAMS)
+		read_params(root, dir, s);
+	read_conn(root, sid, parts, &s->conn);
+	read_host(root, parts, s);
 	if (!s->transport[0])
 		str_copy(s->transport, sizeof(s->transport), "tcp");
-	return read_luns(root, s);
+	return parts & SYSFS_PART_LUNS ? read_luns(root, s) : 0;
+}
+
+int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *s)
+{
+	return sysfs_session_read_parts(root, sid, SYSFS_PART_ALL, s);
 }
 
 void sysfs_session_clear(struct sysfs_session *s)
@@ -312,9 +353,15 @@ static int cmp_session(const void *a, const void *b)
 
 int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n)
 {
+	return sysfs_session_list_parts(root, SYSFS_PART_ALL, out, n);
+}
+
+int sysfs_session_list_parts(const char *root, unsigned parts, struct sysfs_session **out,
+			     size_t *n)
+{
 	char path[512];
 	struct sysfs_session *list = NULL;
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -331,15 +378,19 @@ int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n)
 
 		if (sscanf(de->d_name, "session%u%c", &sid, &extra) != 1)
 			continue;
-		nl = realloc(list, (count + 1) * sizeof(*nl));
-		if (!nl) {
-			closedir(d);
-			sysfs_sessions_free(list, count);
-			return -ENOMEM;
+		if (count == cap) {
+			/* doubling: a thousand sessions are ~3 MB of entries */
+			cap = cap ? 2 * cap : 16;
+			nl = realloc(list, cap * sizeof(*nl));
+			if (!nl) {
+				closedir(d);
+				sysfs_sessions_free(list, count);
+				return -ENOMEM;
+			}
+			list = nl;
 		}
-		list = nl;
 		/* A session that vanished meanwhile is simply skipped. */
-		if (sysfs_session_read(root, sid, &list[count]) == 0)
+		if (sysfs_session_read_parts(root, sid, parts, &list[count]) == 0)
 			count++;
 		else
 			sysfs_session_clear(&list[count]);

@@ -70,11 +70,31 @@ struct sysfs_session {
 	struct sysfs_lun *luns;                  /* sorted by target, lun */
 };
 
+/*
+ * What to read of a session.  The brief part is what a one-line listing
+ * and matching a session to its record need (sid, target name, tpgt,
+ * state, iface name, creator, connection 0's addresses and ports, the
+ * host and its transport): about a tenth of the attributes.  Reading every
+ * attribute of every session made `-m session` and the logouts pay ~45
+ * sysfs reads per session; fields of parts not asked for stay 0/"".
+ */
+enum {
+	SYSFS_PART_BRIEF = 0,
+	SYSFS_PART_IFACE = 1 << 0,   /* initiatorname, the host's address, hw, netdev */
+	SYSFS_PART_PARAMS = 1 << 1,  /* timeouts, CHAP names, isid, negotiated values */
+	SYSFS_PART_LUNS = 1 << 2,    /* LUNs and their disks, the host's state */
+	SYSFS_PART_ALL = SYSFS_PART_IFACE | SYSFS_PART_PARAMS | SYSFS_PART_LUNS,
+};
+
 /* Every session, sorted by sid.  Returns 0 (also with *n == 0) or -errno. */
 int sysfs_session_list(const char *root, struct sysfs_session **out, size_t *n);
+int sysfs_session_list_parts(const char *root, unsigned parts, struct sysfs_session **out,
+			     size_t *n);
 /* One session; -ENOENT when sid does not exist. luns must be freed with
  * sysfs_session_clear(). */
 int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *out);
+int sysfs_session_read_parts(const char *root, unsigned sid, unsigned parts,
+			     struct sysfs_session *out);
 void sysfs_session_clear(struct sysfs_session *s);
 void sysfs_sessions_free(struct sysfs_session *s, size_t n);
 

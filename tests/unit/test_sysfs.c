@@ -136,6 +136,80 @@ START_TEST(test_sysfs_flash_session_detected_from_creator)
 }
 END_TEST
 
+/* The brief part: what a listing line and matching need, nothing more. */
+START_TEST(test_sysfs_brief_read_skips_params_and_luns)
+{
+	struct sysfs_session s, *list;
+	size_t n;
+
+	build_tree();
+	tu_put("class/iscsi_host/host5/ipaddress", "10.0.0.1");
+	tu_put("class/iscsi_session/session3/initiatorname", "iqn.x:y");
+	ck_assert_int_eq(sysfs_session_read_parts(tu_root, 3, SYSFS_PART_BRIEF, &s), 0);
+	ck_assert_str_eq(s.targetname, "iqn.2003-01.org.linux-iscsi:t1");
+	ck_assert_int_eq(s.tpgt, 1);
+	ck_assert_str_eq(s.state, "LOGGED_IN");
+	ck_assert_str_eq(s.ifacename, "default");
+	ck_assert_str_eq(s.transport, "tcp");
+	ck_assert(s.has_host);
+	ck_assert_str_eq(s.conn.persistent_address, "127.0.0.1");
+	ck_assert_int_eq(s.conn.port, 3261);
+	ck_assert_int_eq(s.recovery_tmo, -1);        /* not read: unknown */
+	ck_assert_int_eq(s.first_burst_len, -1);
+	ck_assert_int_eq(s.initial_r2t, -1);
+	ck_assert_int_eq(s.conn.max_recv_dlength, -1);
+	ck_assert_str_eq(s.initiatorname, "");
+	ck_assert_str_eq(s.host_ipaddress, "");
+	ck_assert_str_eq(s.host_state, "");
+	ck_assert_uint_eq(s.nluns, 0);
+	sysfs_session_clear(&s);
+	/* each part alone brings its own fields */
+	ck_assert_int_eq(sysfs_session_read_parts(tu_root, 3, SYSFS_PART_IFACE, &s), 0);
+	ck_assert_str_eq(s.initiatorname, "iqn.x:y");
+	ck_assert_str_eq(s.host_ipaddress, "10.0.0.1");
+	ck_assert_uint_eq(s.nluns, 0);
+	sysfs_session_clear(&s);
+	ck_assert_int_eq(sysfs_session_read_parts(tu_root, 3, SYSFS_PART_PARAMS, &s), 0);
+	ck_assert_int_eq(s.recovery_tmo, 120);
+	ck_assert_int_eq(s.conn.max_recv_dlength, 262144);
+	ck_assert_str_eq(s.host_ipaddress, "");
+	sysfs_session_clear(&s);
+	ck_assert_int_eq(sysfs_session_read_parts(tu_root, 3, SYSFS_PART_LUNS, &s), 0);
+	ck_assert_uint_eq(s.nluns, 2);
+	ck_assert_str_eq(s.host_state, "running");
+	ck_assert_int_eq(s.recovery_tmo, -1);
+	sysfs_session_clear(&s);
+	ck_assert_int_eq(sysfs_session_list_parts(tu_root, SYSFS_PART_BRIEF, &list, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(list[0].nluns, 0);
+	ck_assert_str_eq(list[0].targetname, "iqn.2003-01.org.linux-iscsi:t1");
+	sysfs_sessions_free(list, n);
+	tu_scratch_remove();
+}
+END_TEST
+
+/* The list grows past its first allocation (16) without losing entries. */
+START_TEST(test_sysfs_lists_many_sessions)
+{
+	struct sysfs_session *list;
+	char path[128];
+	size_t n;
+
+	tu_scratch_new();
+	for (unsigned i = 1; i <= 40; i++) {
+		tu_mkdirs("class/iscsi_session/session%u", i);
+		snprintf(path, sizeof(path), "class/iscsi_session/session%u/targetname", i);
+		tu_put(path, "iqn.2003-01.org.linux-iscsi:many");
+	}
+	ck_assert_int_eq(sysfs_session_list_parts(tu_root, SYSFS_PART_BRIEF, &list, &n), 0);
+	ck_assert_uint_eq(n, 40);
+	for (unsigned i = 0; i < 40; i++)
+		ck_assert_uint_eq(list[i].sid, i + 1);
+	sysfs_sessions_free(list, n);
+	tu_scratch_remove();
+}
+END_TEST
+
 START_TEST(test_sysfs_parses_session_ids_in_every_form)
 {
 	unsigned sid;
@@ -166,6 +240,8 @@ int main(void)
 		test_sysfs_missing_session_is_enoent_and_empty_tree_lists_nothing,
 		test_sysfs_flash_session_detected_from_creator,
 		test_sysfs_parses_session_ids_in_every_form,
+		test_sysfs_brief_read_skips_params_and_luns,
+		test_sysfs_lists_many_sessions,
 		NULL,
 	};
 
