@@ -135,7 +135,8 @@ static int one_session(struct ctx *c, const char *arg)
 	unsigned sid = 0;
 	int rc = parse_sid(arg, &sid);
 
-	if (rc || (rc = session_list_load(&l)))
+	/* the one session only: reading all of them made -r O(N) */
+	if (rc || (rc = session_list_load_one(&l, sid)))
 		return rc;
 	f.sid = sid;
 	for (size_t i = 0; i < l.n && !s; i++)
@@ -160,7 +161,10 @@ static int all_sessions(struct ctx *c)
 {
 	const struct sysfs_session **sel;
 	struct session_list l;
-	int rc = session_list_load(&l);
+	/* the one-line listing reads a tenth of each session's attributes */
+	int level = c->o->print_level;
+	int rc = session_list_load_parts(&l, level == 0 || level == -1 ? SYSFS_PART_BRIEF
+								   : SYSFS_PART_ALL);
 
 	if (rc)
 		return rc;

@@ -37,7 +37,8 @@ static struct session_filter filter_of(const struct ctx *c, const char *iface)
 static int pick(const struct session_filter *f, bool group, struct session_list *l,
 		const struct sysfs_session ***sel, size_t *n)
 {
-	int rc = session_list_load(l);
+	/* matching needs the brief part only */
+	int rc = session_list_load_parts(l, SYSFS_PART_BRIEF);
 
 	*sel = NULL;
 	*n = 0;
@@ -73,13 +74,29 @@ int node_logout(struct ctx *c, const char *iface)
 	return rc;
 }
 
+/* The record with exactly the session's identity: one file read, where
+ * the filtered walk below lists every target of the database (the walk
+ * per session made --logoutall O(N^2)). */
+static struct rec *record_exact(struct ndb *db, const struct sysfs_session *s)
+{
+	struct ndb_node_id id = { .port = s->conn.persistent_port, .tpgt = s->tpgt };
+	struct rec *r = NULL;
+
+	if (str_copy(id.target, sizeof(id.target), s->targetname) < 0 ||
+	    str_copy(id.address, sizeof(id.address), s->conn.persistent_address) < 0 ||
+	    str_copy(id.iface, sizeof(id.iface), session_iface(s)) < 0 ||
+	    ndb_node_read(db, &id, &r, NULL) < 0)
+		return NULL;
+	return r;
+}
+
 /* The node record of a session: same target, portal, tpgt and iface (any
  * tpgt when no record has the session's).  NULL when there is none. */
 static struct rec *record_of(struct ndb *db, const struct sysfs_session *s)
 {
 	struct ndb_filter f = NDB_FILTER_ANY;
 	struct node_list nl;
-	struct rec *r = NULL;
+	struct rec *r = record_exact(db, s);
 
 	f.target = s->targetname;
 	f.address = s->conn.persistent_address;

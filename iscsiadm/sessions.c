@@ -61,9 +61,22 @@ static void complete_portal(struct sysfs_conn *c)
 		c->port = c->persistent_port;
 }
 
+static void complete(struct session_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		clear_nulls(&l->s[i]);
+		complete_portal(&l->s[i].conn);
+	}
+}
+
 int session_list_load(struct session_list *l)
 {
-	int r = sysfs_session_list(sessions_sysfs_root(), &l->s, &l->n);
+	return session_list_load_parts(l, SYSFS_PART_ALL);
+}
+
+int session_list_load_parts(struct session_list *l, unsigned parts)
+{
+	int r = sysfs_session_list_parts(sessions_sysfs_root(), parts, &l->s, &l->n);
 
 	if (r < 0) {
 		l->s = NULL;
@@ -71,12 +84,28 @@ int session_list_load(struct session_list *l)
 		log_error("Can not get list of active sessions (%d)", -r);
 		return r == -ENOMEM ? ISCSI_ERR_NOMEM : ISCSI_ERR_SYSFS_LOOKUP;
 	}
-	for (size_t i = 0; i < l->n; i++) {
-		clear_nulls(&l->s[i]);
-		complete_portal(&l->s[i].conn);
-	}
+	complete(l);
 	if (l->n > 1)
 		qsort(l->s, l->n, sizeof(*l->s), cmp_by_name);
+	return 0;
+}
+
+int session_list_load_one(struct session_list *l, unsigned sid)
+{
+	int r;
+
+	l->n = 0;
+	l->s = calloc(1, sizeof(*l->s));
+	if (!l->s) {
+		log_error("Can not get list of active sessions (%d)", ENOMEM);
+		return ISCSI_ERR_NOMEM;
+	}
+	r = sysfs_session_read(sessions_sysfs_root(), sid, l->s);
+	if (r == 0)
+		l->n = 1;
+	else
+		sysfs_session_clear(l->s);
+	complete(l);
 	return 0;
 }
 

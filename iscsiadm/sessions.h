@@ -45,6 +45,11 @@ const char *sessions_sysfs_root(void);
 /* Returns 0 (also when there are none) or an exit code after printing
  * open-iscsi's message. */
 int session_list_load(struct session_list *l);
+/* The same with only the SYSFS_PART_* parts asked for (matching and the
+ * one-line listing need SYSFS_PART_BRIEF only). */
+int session_list_load_parts(struct session_list *l, unsigned parts);
+/* Session sid alone, every part: l->n is 0 when it does not exist. */
+int session_list_load_one(struct session_list *l, unsigned sid);
 void session_list_free(struct session_list *l);
 
 bool session_match(const struct sysfs_session *s, const struct session_filter *f);
