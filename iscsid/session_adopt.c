@@ -100,7 +100,8 @@ int sessions_adopt_all(struct daemon *d)
 	size_t n;
 	int r;
 
-	r = sysfs_session_list(SYSFS_ROOT, &list, &n);
+	/* the sids only: session_adopt() reads each session in full */
+	r = sysfs_session_list_parts(SYSFS_ROOT, SYSFS_PART_BRIEF, &list, &n);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {

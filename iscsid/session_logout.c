@@ -61,7 +61,7 @@ static int storage_in_use(struct session *s, struct request *req, char *msg, siz
 	size_t n = 0;
 	int r;
 
-	if (sysfs_session_read(SYSFS_ROOT, s->sid, &ss) < 0)
+	if (sysfs_session_read_parts(SYSFS_ROOT, s->sid, SYSFS_PART_LUNS, &ss) < 0)
 		return 0;
 	for (size_t i = 0; i < ss.nluns && n < ARRAY_SIZE(disks); i++)
 		if (ss.luns[i].disk[0])

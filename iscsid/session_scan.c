@@ -32,7 +32,7 @@ static void rescan_luns(unsigned sid)
 	struct sysfs_session ss;
 	char path[128];
 
-	if (sysfs_session_read(SYSFS_ROOT, sid, &ss) < 0)
+	if (sysfs_session_read_parts(SYSFS_ROOT, sid, SYSFS_PART_LUNS, &ss) < 0)
 		return;
 	for (size_t j = 0; j < ss.nluns; j++) {
 		const struct sysfs_lun *l = &ss.luns[j];
