@@ -161,10 +161,15 @@ static int all_sessions(struct ctx *c)
 {
 	const struct sysfs_session **sel;
 	struct session_list l;
-	/* the one-line listing reads a tenth of each session's attributes */
+	/* what each -P level shows: the one-line listing reads a tenth of
+	 * each session's attributes */
+	static const unsigned level_parts[] = {
+		[0] = SYSFS_PART_BRIEF, [1] = SYSFS_PART_IFACE,
+		[2] = SYSFS_PART_IFACE | SYSFS_PART_PARAMS, [3] = SYSFS_PART_ALL,
+	};
 	int level = c->o->print_level;
-	int rc = session_list_load_parts(&l, level == 0 || level == -1 ? SYSFS_PART_BRIEF
-								   : SYSFS_PART_ALL);
+	int rc = session_list_load_parts(&l, level >= 0 && level <= 3 ? level_parts[level]
+						  : level == -1 ? SYSFS_PART_BRIEF : SYSFS_PART_ALL);
 
 	if (rc)
 		return rc;
