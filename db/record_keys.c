@@ -110,7 +110,7 @@ static const struct rec_key node_keys[] = {
 	NUM(SESS "xmit_thread_priority", -20, K_NODE, NO_TCP),
 	NUM(SESS "cmds_max", 128, K_NODE),
 	NUM(SESS "queue_depth", 32, K_NODE),
-	INT(SESS "nr_sessions", 1, 1, 256, 0, K_NODE, NOT_IMPL),
+	INT(SESS "nr_sessions", 1, 1, 256, 0, K_NODE),
 	ENUM(SESS "auth.authmethod", "None", w_auth, 0, K_NODE),
 	STR(SESS "auth.username", "", 0, K_NODE),
 	STR(SESS "auth.password", "", REC_F_SECRET, K_NODE),

@@ -15,8 +15,18 @@
 
 struct login_item {
 	struct rec *rec;
-	int status;
-	bool present;        /* has its sessions already: not sent */
+	int status;          /* the first failure of its sessions */
+	unsigned todo;       /* sessions to ask iscsid for (0: all present) */
+};
+
+/* What one call logs in: the ordinary login tops each record up to
+ * node.session.nr_sessions; -o new (one_more) adds one session each. */
+struct login_run {
+	struct login_item *items;
+	size_t n;
+	bool one_more;
+	struct login_item **sent;   /* one entry per session asked for */
+	size_t n_sent;
 };
 
 int login_msg_add_record(struct ipc_msg *m, const struct rec *r)
@@ -106,47 +116,57 @@ static void print_result(const struct login_item *it, const char *msg)
 	}
 }
 
-/* The batch's ud: the items sent, in record order. */
+/* The batch's ud: the run; sent[i] is the item of request i. */
 static int build_login(void *ud, size_t i, struct ipc_msg *req)
 {
-	struct login_item **sent = ud;
+	struct login_run *run = ud;
 
-	return login_msg_add_record(req, sent[i]->rec);
+	if (run->one_more && ipc_msg_add_u32(req, IPC_A_FLAGS, IPC_F_MULTIPLE) < 0)
+		return -1;
+	return login_msg_add_record(req, run->sent[i]->rec);
 }
 
 static void login_result(void *ud, size_t i, struct client_result r)
 {
-	struct login_item **sent = ud;
+	struct login_item *it = ((struct login_run *)ud)->sent[i];
+	int first = it->status;
 
-	sent[i]->status = r.status;
-	print_result(sent[i], r.msg);
+	it->status = r.status;
+	print_result(it, r.msg);
+	if (first)
+		it->status = first;
 }
 
 /* Returns 0, or the exit code of a -W request that could not be written. */
-static int send_and_wait(struct ctx *c, struct login_item *items, size_t n,
-			 struct rec *const *recs, bool wait)
+static int send_and_wait(struct ctx *c, struct login_run *run, struct rec *const *recs,
+			 bool wait)
 {
 	struct client_batch b = { .type = IPC_LOGIN, .build = build_login,
-				  .result = login_result };
-	int64_t deadline = client_deadline(login_timeout_s(recs, n));
-	struct login_item **sent = calloc(n, sizeof(*sent));
+				  .result = login_result, .ud = run };
+	int64_t deadline = client_deadline(login_timeout_s(recs, run->n));
 	struct ll_error err = { 0 };
 	struct client *cl = NULL;
+	size_t total = 0;
 	int rc = 0;
 
-	if (!sent)
-		return ISCSI_ERR_NOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!items[i].present)
-			sent[b.n++] = &items[i];
-	b.ud = sent;
+	for (size_t i = 0; i < run->n; i++)
+		total += run->items[i].todo;
 	/* when every record has its sessions iscsid is not asked */
-	if (b.n && ctx_client_open(c, &cl, &err) < 0)
+	if (total == 0)
+		return 0;
+	run->sent = calloc(total, sizeof(*run->sent));
+	if (!run->sent)
+		return ISCSI_ERR_NOMEM;
+	for (size_t i = 0; i < run->n; i++)
+		for (unsigned k = 0; k < run->items[i].todo; k++)
+			run->sent[b.n++] = &run->items[i];
+	if (ctx_client_open(c, &cl, &err) < 0)
 		client_batch_fail(&b, &err);
-	else if (b.n && client_batch_run(cl, &b, deadline, wait, &err) < 0)
+	else if (client_batch_run(cl, &b, deadline, wait, &err) < 0)
 		rc = ctx_report(&err);
 	client_close(cl);
-	free(sent);
+	free(run->sent);
+	run->sent = NULL;
 	return rc;
 }
 
@@ -154,8 +174,9 @@ static int send_and_wait(struct ctx *c, struct login_item *items, size_t n,
  * open-iscsi counts the record's sessions in sysfs first: with
  * node.session.nr_sessions of them present it says so (stderr) instead of
  * "Logging in to", asks iscsid nothing, and the result is exit code 15.
+ * Otherwise it asks for the missing ones, each with its own line.
  */
-static bool already_present(const struct session_list *sl, struct login_item *it)
+static void count_missing(const struct session_list *sl, struct login_item *it)
 {
 	const char *iface = get(it->rec, "iface.iscsi_ifacename");
 	long want = rec_get_int(it->rec, "node.session.nr_sessions");
@@ -163,53 +184,74 @@ static bool already_present(const struct session_list *sl, struct login_item *it
 
 	if (want < 1)
 		want = 1;
-	if (have < (size_t)want)
-		return false;
+	if (have < (size_t)want) {
+		it->todo = (unsigned)((size_t)want - have);
+		return;
+	}
 	log_error("%s: %ld session%s requested, but %zu already present.",
 		  *iface ? iface : "default", want, want == 1 ? "" : "s", have);
 	it->status = ISCSI_ERR_SESS_EXISTS;
-	it->present = true;
-	return true;
+	it->todo = 0;
 }
 
-static void announce(struct login_item *items, size_t n)
+/* open-iscsi marks a login that may add to existing sessions "(multiple)":
+ * nr_sessions above 1, and -o new. */
+static void announce(struct login_run *run)
 {
 	char what[3 * REC_VALUE_MAX + 64];
 	struct session_list sl;
 
 	if (session_list_load(&sl))
 		sl = (struct session_list){ 0 };
-	for (size_t i = 0; i < n; i++) {
-		if (already_present(&sl, &items[i]))
-			continue;
-		describe(what, sizeof(what), items[i].rec);
-		printf("Logging in to %s\n", what);
+	for (size_t i = 0; i < run->n; i++) {
+		struct login_item *it = &run->items[i];
+		bool multiple = run->one_more ||
+				rec_get_int(it->rec, "node.session.nr_sessions") > 1;
+
+		if (run->one_more)
+			it->todo = 1;
+		else
+			count_missing(&sl, it);
+		describe(what, sizeof(what), it->rec);
+		for (unsigned k = 0; k < it->todo; k++)
+			printf("Logging in to %s%s\n", what, multiple ? " (multiple)" : "");
 		fflush(stdout);
 	}
 	session_list_free(&sl);
 }
 
-int login_records(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
+static int login_run(struct ctx *c, struct rec *const *recs, size_t n, bool wait,
+		     bool one_more)
 {
-	struct login_item *items;
+	struct login_run run = { .n = n, .one_more = one_more };
 	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	items = calloc(n, sizeof(*items));
-	if (!items)
+	run.items = calloc(n, sizeof(*run.items));
+	if (!run.items)
 		return ISCSI_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++) {
-		items[i].rec = recs[i];
+		run.items[i].rec = recs[i];
 		rc = prepare(c, recs[i]);
 		if (rc)
 			goto out;
 	}
-	announce(items, n);
-	rc = send_and_wait(c, items, n, recs, wait);
+	announce(&run);
+	rc = send_and_wait(c, &run, recs, wait);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = items[i].status;
+		rc = run.items[i].status;
 out:
-	free(items);
+	free(run.items);
 	return rc;
+}
+
+int login_records(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
+{
+	return login_run(c, recs, n, wait, false);
+}
+
+int login_records_one_more(struct ctx *c, struct rec *const *recs, size_t n, bool wait)
+{
+	return login_run(c, recs, n, wait, true);
 }

@@ -99,7 +99,7 @@ int node_show(struct ctx *c, const char *iface)
 	return st.rc;
 }
 
-static int login_list(struct ctx *c, struct node_list *l)
+static int login_list(struct ctx *c, struct node_list *l, bool one_more)
 {
 	int rc;
 
@@ -107,13 +107,14 @@ static int login_list(struct ctx *c, struct node_list *l)
 		log_error("No records found");
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}
-	rc = login_records(c, l->recs, l->n, !c->o->no_wait);
+	rc = one_more ? login_records_one_more(c, l->recs, l->n, !c->o->no_wait)
+		      : login_records(c, l->recs, l->n, !c->o->no_wait);
 	if (rc)
 		log_error("Could not log into all portals");
 	return rc;
 }
 
-static int node_login(struct ctx *c, const char *iface)
+static int login_matching(struct ctx *c, const char *iface, bool one_more)
 {
 	struct ndb_filter f = ctx_node_filter(c, iface);
 	struct node_list l;
@@ -122,9 +123,19 @@ static int node_login(struct ctx *c, const char *iface)
 
 	if (rc || (rc = node_list_load(db, &f, &l)))
 		return rc;
-	rc = login_list(c, &l);
+	rc = login_list(c, &l, one_more);
 	node_list_free(&l);
 	return rc;
+}
+
+static int node_login(struct ctx *c, const char *iface)
+{
+	return login_matching(c, iface, false);
+}
+
+int node_login_one_more(struct ctx *c, const char *iface)
+{
+	return login_matching(c, iface, true);
 }
 
 static int node_login_all(struct ctx *c, const char *mode)
@@ -152,7 +163,7 @@ static int node_login_all(struct ctx *c, const char *mode)
 		all.recs[i] = NULL;   /* moved into pick */
 	}
 	if (!rc)
-		rc = login_list(c, &pick);
+		rc = login_list(c, &pick, false);
 	node_list_free(&pick);
 	node_list_free(&all);
 	return rc;

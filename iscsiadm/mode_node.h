@@ -14,6 +14,8 @@ int mode_node(struct ctx *c);
 
 /* Prints the matching records in full (mode_node.c). */
 int node_show(struct ctx *c, const char *iface);
+/* One more session to each matching record (`-m session -r SID -o new`). */
+int node_login_one_more(struct ctx *c, const char *iface);
 
 /* Actions (node_ops.c): each returns an open-iscsi exit code. */
 int node_new(struct ctx *c, const char *iface);

@@ -88,20 +88,14 @@ static int on_record(struct ctx *c, const struct sysfs_session *s,
 	return rc;
 }
 
-static int unsupported_new(void)
-{
-	log_error("lunlink keeps one session per node record and iface: another session "
-		  "to the same record (-o new) is not supported");
-	return ISCSI_ERR_OP_NOT_SUPP;
-}
-
 /* The node operations open-iscsi runs for one session (exec_node_op). */
 static int one_session_op(struct ctx *c, const struct sysfs_session *s)
 {
 	const struct opts *o = c->o;
 
+	/* "new": log in one more session of the session's node record */
 	if (o->op == OP_NEW)
-		return unsupported_new();
+		return on_record(c, s, node_login_one_more);
 	if (o->rescan)
 		return sessions_rescan(c, &s, 1);
 	if (o->stats)

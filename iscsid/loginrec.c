@@ -222,8 +222,6 @@ static int fill_binding(struct ifacebind *b, const struct rec *r, struct ll_erro
 int loginrec_from_node(struct login_params *p, const struct rec *node, const char *iname,
 		       unsigned session_index, struct ll_error *err)
 {
-	char portal[300];
-
 	memset(p, 0, sizeof(*p));
 	if (check_transport(node, err) < 0)
 		return -EINVAL;
@@ -245,9 +243,7 @@ int loginrec_from_node(struct login_params *p, const struct rec *node, const cha
 	p->cfg.session_type = LOGIN_SESSION_NORMAL;
 	p->cfg.neg = &p->neg;
 	p->cfg.cmdsn = (uint32_t)rec_get_int(node, "node.session.initial_cmdsn");
-	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
-	loginrec_isid(p->initiator_name, p->target_name, portal, p->iface, session_index,
-		      p->cfg.isid);
+	loginrec_set_session_index(p, session_index);
 	p->login_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.login_timeout");
 	p->auth_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.auth_timeout");
 	p->logout_timeout = (unsigned)rec_get_int(node, "node.conn[0].timeo.logout_timeout");
@@ -282,6 +278,15 @@ int loginrec_from_discovery(struct login_params *p, const struct rec *disc,
 	p->logout_timeout = 15;
 	p->reopen_max = (unsigned)rec_get_int(disc, "discovery.sendtargets.reopen_max");
 	return 0;
+}
+
+void loginrec_set_session_index(struct login_params *p, unsigned session_index)
+{
+	char portal[300];
+
+	snprintf(portal, sizeof(portal), "%s,%u", p->cfg.portal.host, p->cfg.portal.port);
+	loginrec_isid(p->initiator_name, p->target_name, portal, p->iface, session_index,
+		      p->cfg.isid);
 }
 
 void loginrec_clear(struct login_params *p)

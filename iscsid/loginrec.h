@@ -79,5 +79,8 @@ void loginrec_report_ineffective(const struct rec *r, const char *who);
  */
 void loginrec_isid(const char *iname, const char *target, const char *portal,
 		   const char *iface, unsigned session_index, uint8_t isid[6]);
+/* Sets p->cfg.isid for the node's session number session_index (0 for
+ * the first of node.session.nr_sessions). */
+void loginrec_set_session_index(struct login_params *p, unsigned session_index);
 
 #endif

@@ -23,6 +23,9 @@
 #include "iscsid/tcpconn.h"
 #include "libiscsi-core/util.h"
 
+/* Sessions one node may have at once: beyond node.session.nr_sessions'
+ * 256, -o new may add some more. */
+#define SESSION_INDEX_LIMIT 1024
 
 /* What each row of the state table does (SA_NONE: nothing). */
 static sess_action_fn *const actions[SA_COUNT_] = {
@@ -96,6 +99,33 @@ void session_close_transport(struct session *s)
 	closep(&s->fd);
 }
 
+/* Another session to the same target uses s's ISID. */
+static bool isid_in_use(const struct session *s)
+{
+	for (const struct session *o = s->d->sessions; o; o = o->next)
+		if (o != s && !strcmp(o->lp.target_name, s->lp.target_name) &&
+		    !memcmp(o->lp.cfg.isid, s->lp.cfg.isid, sizeof(o->lp.cfg.isid)))
+			return true;
+	return false;
+}
+
+/*
+ * Every session to a target needs its own ISID: the target takes a login
+ * with an ISID it already has a session for as a reinstatement and drops
+ * that session.  A node's sessions (node.session.nr_sessions, -o new) get
+ * the lowest free number 0, 1, ... and the ISID derived from it, so the
+ * first session of a node keeps the ISID it always had.
+ */
+static void pick_session_index(struct session *s)
+{
+	for (s->index = 0; s->index < SESSION_INDEX_LIMIT; s->index++) {
+		loginrec_set_session_index(&s->lp, s->index);
+		if (!isid_in_use(s))
+			return;
+	}
+	log_warn("%s: every ISID of %u sessions is in use", s->where, SESSION_INDEX_LIMIT);
+}
+
 struct session *session_new(struct daemon *d, struct rec *rec, const char *initiator,
 			    struct ll_error *err)
 {
@@ -121,6 +151,7 @@ struct session *session_new(struct daemon *d, struct rec *rec, const char *initi
 	s->retry_max = (unsigned)rec_get_int(rec, "node.session.initial_login_retry_max");
 	snprintf(s->where, sizeof(s->where), "%s %s:%u", s->lp.target_name, s->cur.host,
 		 s->cur.port);
+	pick_session_index(s);
 	s->next = d->sessions;
 	d->sessions = s;
 	return s;
@@ -138,7 +169,7 @@ int session_login(struct daemon *d, struct rec *rec, struct request *req)
 	/* Once per session: recovery and relogins reuse this record. */
 	loginrec_report_ineffective(rec, s->where);
 	s->login_req = req;
-	log_info("%s: logging in", s->where);
+	log_info("%s: logging in (session %u of the node)", s->where, s->index);
 	session_start_connect(s);
 	return 0;
 }
@@ -200,16 +231,20 @@ struct session *session_find_sid(struct daemon *d, uint32_t sid)
 	return NULL;
 }
 
-struct session *session_find_node(struct daemon *d, const char *target, const char *address,
-				  int port, const char *iface)
+size_t session_count_node(struct daemon *d, const char *target, const char *address, int port,
+			  const char *iface)
 {
+	size_t n = 0;
+
 	for (struct session *s = d->sessions; s; s = s->next) {
+		if (s->state == SS_UNBIND || s->state == SS_LOGOUT || s->state == SS_GONE)
+			continue;
 		if (!strcmp(s->lp.target_name, target) &&
 		    !strcasecmp(s->lp.cfg.portal.host, address) && s->lp.cfg.portal.port == port &&
 		    !strcmp(s->lp.iface[0] ? s->lp.iface : "default", iface[0] ? iface : "default"))
-			return s;
+			n++;
 	}
-	return NULL;
+	return n;
 }
 
 uint32_t session_sid(const struct session *s)

@@ -31,9 +31,10 @@ struct session;
 int session_login(struct daemon *d, struct rec *rec, struct request *req);
 
 struct session *session_find_sid(struct daemon *d, uint32_t sid);
-/* A session of this node already exists (target, persistent portal, iface). */
-struct session *session_find_node(struct daemon *d, const char *target, const char *address,
-				  int port, const char *iface);
+/* How many sessions this node has (target, persistent portal, iface),
+ * not counting those logging out. */
+size_t session_count_node(struct daemon *d, const char *target, const char *address, int port,
+			  const char *iface);
 uint32_t session_sid(const struct session *s);
 enum sess_state session_state(const struct session *s);
 /* open-iscsi's words for -m session -P 1. */

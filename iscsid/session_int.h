@@ -32,6 +32,7 @@ struct session {
 	struct iscsi_addr cur;      /* where we connect now (redirects change it) */
 
 	uint32_t sid, host_no;
+	unsigned index;             /* among the node's sessions: picks the ISID */
 	bool have_sid;              /* kernel session + connection 0 exist */
 	bool bound;                 /* connection 0 holds a socket */
 	bool ever_started;          /* reached full feature phase once */

@@ -14,12 +14,20 @@
 #include "iscsid/session_scan.h"
 #include "libiscsi-core/util.h"
 
+/*
+ * A node gets node.session.nr_sessions sessions (iscsiadm asks for the
+ * missing ones, one request each); one more is refused with open-iscsi's
+ * words, so two iscsiadm racing cannot make more.  IPC_F_MULTIPLE
+ * (`-m session -r SID -o new`) adds one whatever the count.
+ */
 void session_handle_login(struct daemon *d, struct request *req)
 {
 	struct ll_error err = { 0 };
 	struct rec *rec = NULL;
-	struct session *dup;
+	uint32_t flags = 0;
 	const char *iface;
+	long want;
+	size_t have;
 
 	if (daemon_kernel(d, &err) < 0 ||
 	    loginrec_rec_from_msg(&req->msg, REC_NODE, &rec, &err) < 0) {
@@ -27,14 +35,19 @@ void session_handle_login(struct daemon *d, struct request *req)
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
 		return;
 	}
+	ipc_msg_get_u32(&req->msg, IPC_A_FLAGS, &flags);
 	iface = rec_get(rec, "iface.iscsi_ifacename") ?: "default";
-	dup = session_find_node(d, rec_get(rec, "node.name"), rec_get(rec, "node.conn[0].address"),
-				(int)rec_get_int(rec, "node.conn[0].port"), iface);
-	if (dup) {
+	want = rec_get_int(rec, "node.session.nr_sessions");
+	if (want < 1)
+		want = 1;
+	have = session_count_node(d, rec_get(rec, "node.name"),
+				  rec_get(rec, "node.conn[0].address"),
+				  (int)rec_get_int(rec, "node.conn[0].port"), iface);
+	if (!(flags & IPC_F_MULTIPLE) && have >= (size_t)want) {
 		/* open-iscsi's exact words: iscsiadm prints them as they are. */
 		request_fail(req, ISCSI_ERR_SESS_EXISTS,
-			     "%s: 1 session requested, but 1 already present.",
-			     iface[0] ? iface : "default");
+			     "%s: %ld session%s requested, but %zu already present.",
+			     iface[0] ? iface : "default", want, want == 1 ? "" : "s", have);
 		rec_free(rec);
 		return;
 	}

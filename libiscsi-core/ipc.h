@@ -116,6 +116,7 @@ enum ipc_attr {
 
 enum ipc_flags {
 	IPC_F_FORCE = 1u << 0,  /* logout even if a disk of the session is in use */
+	IPC_F_MULTIPLE = 1u << 1, /* login: one more session, whatever nr_sessions says */
 };
 
 struct ipc_attr_val {

@@ -113,8 +113,9 @@ expect_rc "r_unknown_sid_logout_exits_22" 22
 run -m session -o new
 expect_rc "new_without_sid_exits_7" 7
 expect_err "new_without_sid_message" "iscsiadm: session mode: Operation 'new' only allowed with specific session IDs"
-run -m session -r 1 -o new
-expect_rc "new_session_not_supported_27" 27
+run -m session -r 99 -o new
+expect_rc "new_unknown_sid_exits_22" 22
+expect_err "new_unknown_sid_message" "iscsiadm: Could not get session info for sid 99"
 
 # --- -r drops down to the session's node record
 "$ISCSIADM" -m node -o new -T "$T1" -p 127.0.0.1:3260,1 >/dev/null
@@ -260,6 +261,38 @@ Logout of [sid: 1, target: $T1, portal: 127.0.0.1,3260] successful.
 Logout of [sid: 4, target: $T1, portal: 127.0.0.1,3260] successful.
 Logout of [sid: 2, target: $T2, portal: 127.0.0.1,3260] successful.
 Logout of [sid: 3, target: $T3, portal: ::1,3260] successful."
+fake_stop
+
+# --- node.session.nr_sessions: T1 has two sessions now (sid 1 and 4)
+D1="[iface: default, target: $T1, portal: 127.0.0.1,3260]"
+fake_start
+"$ISCSIADM" -m node -T "$T1" -o update -n node.session.nr_sessions -v 2
+: >"$FAKE_LOG"
+run -m node -T "$T1" -p 127.0.0.1 --login
+expect_rc "nr2_with_two_present_exits_15" 15
+check "nr2_with_two_present_message" [ "$ERR" = "iscsiadm: default: 2 sessions requested, but 2 already present.
+iscsiadm: Could not log into all portals" ]
+check "nr2_with_two_present_sends_nothing" not grep -q LOGIN "$FAKE_LOG"
+"$ISCSIADM" -m node -T "$T1" -o update -n node.session.nr_sessions -v 4
+run -m node -T "$T1" -p 127.0.0.1 --login
+expect_rc "nr4_with_two_present_exits_0" 0
+expect_out "nr4_logs_in_the_two_missing" "Logging in to $D1 (multiple)
+Logging in to $D1 (multiple)
+Login to $D1 successful.
+Login to $D1 successful."
+check "nr4_sends_two_requests" [ "$(grep -c ' LOGIN ' "$FAKE_LOG")" = 2 ]
+check "nr4_requests_are_not_one_more" not grep -q "LOGIN.*flags=" "$FAKE_LOG"
+: >"$FAKE_LOG"
+run -m session -r 4 -o new
+expect_rc "new_exits_0" 0
+expect_out "new_lines_as_open_iscsi" "Logging in to $D1 (multiple)
+Login to $D1 successful."
+check "new_sends_one_login_flagged_multiple" \
+	[ "$(grep -c "LOGIN id [0-9]* node.name=$T1 .*flags=2 " "$FAKE_LOG")" = 1 ]
+"$ISCSIADM" -m node -T "$T1" -o update -n node.session.nr_sessions -v 1
+: >"$FAKE_LOG"
+run -m session -r 4 -o new
+check "new_ignores_nr_sessions" [ "$(grep -c ' LOGIN ' "$FAKE_LOG")" = 1 ]
 fake_stop
 
 # --- iscsid goes away in the middle of a batch (it closes the connection
