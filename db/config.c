@@ -37,6 +37,8 @@ static const struct {
 	/* open-iscsi's default is No; lunlink's is the safe one */
 	{ "iscsid.safe_logout", "Yes", true },
 	{ "iscsid.ipc_auth_uid", "Yes", true },
+	/* the Prometheus textfile iscsid writes; "" = none */
+	{ "iscsid.metrics_file", "", false },
 };
 
 const char *cfg_root(void)

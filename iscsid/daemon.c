@@ -4,6 +4,7 @@
 
 #include "iscsid/daemon.h"
 #include "iscsid/discovery.h"
+#include "iscsid/health_req.h"
 #include "iscsid/kernel.h"
 #include "iscsid/log.h"
 #include "iscsid/session_kernel.h"
@@ -66,6 +67,7 @@ static const handler_fn handlers[IPC_TYPE_MAX_] = {
 	[IPC_STOP] = handle_stop,
 	[IPC_SESSION_STATS] = stats_handle_session,
 	[IPC_HOST_STATS] = stats_handle_host,
+	[IPC_SESSION_HEALTH] = health_handle_session,
 };
 
 void daemon_handle_request(void *userdata, struct request *req)

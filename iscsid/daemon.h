@@ -14,6 +14,7 @@
 
 struct discovery;
 struct kernel;
+struct metrics;
 struct session;
 
 struct daemon {
@@ -28,6 +29,7 @@ struct daemon {
 	 * mounted or swap (unless the request is forced).  lunlink's default
 	 * is Yes; an explicit No logs out regardless, as open-iscsi does. */
 	bool safe_logout;
+	struct metrics *metrics;        /* iscsid.metrics_file; NULL: off */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "iscsid/discovery.h"
 #include "iscsid/kernel.h"
 #include "iscsid/log.h"
+#include "iscsid/metrics.h"
 #include "iscsid/session.h"
 #include "iscsid/session_adopt.h"
 #include "sysfs/sysfs.h"
@@ -159,8 +160,9 @@ static void config_diag(void *userdata, enum rec_diag_level level, const char *f
 /*
  * iscsid.conf: node and discovery defaults are applied by iscsiadm when it
  * creates records (as in open-iscsi); the daemon itself uses
- * iscsid.ipc_auth_uid and iscsid.safe_logout.  Bad lines are reported and
- * skipped.  An unreadable file keeps the safe defaults.
+ * iscsid.ipc_auth_uid, iscsid.safe_logout and iscsid.metrics_file.  Bad
+ * lines are reported and skipped.  An unreadable file keeps the safe
+ * defaults.
  */
 static void load_config(struct daemon *d)
 {
@@ -177,6 +179,7 @@ static void load_config(struct daemon *d)
 	if (!d->safe_logout)
 		log_info("iscsid.safe_logout = No: sessions are logged out even while "
 			 "their disks are mounted");
+	metrics_setup(d, cfg_get(c, "iscsid.metrics_file"));
 	cfg_free(c);
 }
 
@@ -249,6 +252,7 @@ int main(int argc, char **argv)
 	report_ready(&ready_fd, ISCSI_ERR);
 	discovery_cancel_all(&d);
 	sessions_release_all(&d);
+	metrics_free(&d);
 	control_free(d.control);
 	kernel_close(d.kernel);
 	sd_event_unref(d.event);

@@ -9,9 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
+#include "iscsid/metrics.h"
 #include "iscsid/resolve.h"
 #include "iscsid/session.h"
 #include "iscsid/session_int.h"
@@ -52,9 +56,33 @@ static sess_action_fn *const actions[SA_COUNT_] = {
 	[SA_LOGGED_OUT] = session_logout_end_act,
 };
 
+uint64_t session_clock_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* The session's history learns of every transition here, and only here. */
+static void note_health(struct session *s, enum sess_state from, const struct sess_row *row,
+			const struct sess_input *in)
+{
+	struct health_step st = {
+		.from = from, .row = row, .kerr = in->kerr, .target_logout = in->target_logout,
+		.login_status = in->login_status, .msg = in->err ? in->err->msg : in->why,
+		.mono_ms = session_clock_ms(CLOCK_MONOTONIC),
+		.real_ms = session_clock_ms(CLOCK_REALTIME),
+	};
+
+	if (health_step(&s->health, &st))
+		metrics_changed(s->d);
+}
+
 bool session_event(struct session *s, enum sess_event ev, const struct sess_input *in)
 {
 	static const struct sess_input none;
+	enum sess_state from = s->state;
 	const struct sess_row *row;
 	char line[128];
 
@@ -67,6 +95,7 @@ bool session_event(struct session *s, enum sess_event ev, const struct sess_inpu
 		return false;
 	}
 	log_debug(1, "%s: %s", s->where, line);
+	note_health(s, from, row, in);
 	if (actions[row->action])
 		actions[row->action](s, row, in);
 	return true;
@@ -149,6 +178,7 @@ struct session *session_new(struct daemon *d, struct rec *rec, const char *initi
 	s->lp.cfg.itt = 0x7000;
 	s->cur = s->lp.cfg.portal;
 	s->retry_max = (unsigned)rec_get_int(rec, "node.session.initial_login_retry_max");
+	health_init(&s->health, session_clock_ms(CLOCK_REALTIME), false);
 	snprintf(s->where, sizeof(s->where), "%s %s:%u", s->lp.target_name, s->cur.host,
 		 s->cur.port);
 	pick_session_index(s);
@@ -247,9 +277,54 @@ size_t session_count_node(struct daemon *d, const char *target, const char *addr
 	return n;
 }
 
+void session_note_local_address(struct session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char *out = s->health.local_address;
+	const void *a = NULL;
+
+	out[0] = '\0';
+	if (s->fd < 0 || getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET)
+		a = &((struct sockaddr_in *)&ss)->sin_addr;
+	else if (ss.ss_family == AF_INET6)
+		a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+	if (!a || !inet_ntop(ss.ss_family, a, out, sizeof(s->health.local_address)))
+		out[0] = '\0';
+}
+
+void session_health_get(const struct session *s, struct ll_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	health_report(&s->health, session_clock_ms(CLOCK_MONOTONIC), out);
+	str_copy(out->state, sizeof(out->state), session_state_str(s->state));
+	if (strchr(s->cur.host, ':'))
+		snprintf(out->portal, sizeof(out->portal), "[%s]:%u", s->cur.host, s->cur.port);
+	else
+		snprintf(out->portal, sizeof(out->portal), "%s:%u", s->cur.host, s->cur.port);
+	str_copy(out->iface, sizeof(out->iface), s->lp.iface[0] ? s->lp.iface : "default");
+}
+
 uint32_t session_sid(const struct session *s)
 {
 	return s->sid;
+}
+
+struct session *session_next(struct daemon *d, struct session *prev)
+{
+	return prev ? prev->next : d->sessions;
+}
+
+bool session_in_kernel(const struct session *s)
+{
+	return s->have_sid;
+}
+
+const char *session_target_name(const struct session *s)
+{
+	return s->lp.target_name;
 }
 
 enum sess_state session_state(const struct session *s)

@@ -17,12 +17,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "db/record.h"
 #include "iscsid/control.h"
 #include "iscsid/kernel.h"
 #include "iscsid/loginrec.h"
 #include "iscsid/session_fsm.h"
+#include "libiscsi-core/ipc_health.h"
 
 struct daemon;
 struct session;
@@ -36,10 +38,18 @@ struct session *session_find_sid(struct daemon *d, uint32_t sid);
 size_t session_count_node(struct daemon *d, const char *target, const char *address, int port,
 			  const char *iface);
 uint32_t session_sid(const struct session *s);
+/* Every session object: the first (prev NULL), then the one after prev. */
+struct session *session_next(struct daemon *d, struct session *prev);
+/* The kernel session exists (it has a sid). */
+bool session_in_kernel(const struct session *s);
+const char *session_target_name(const struct session *s);
 enum sess_state session_state(const struct session *s);
 /* open-iscsi's words for -m session -P 1. */
 const char *session_conn_state_str(const struct session *s);
 const char *session_internal_state_str(const struct session *s);
+
+/* iscsid's history of the session (IPC_SESSION_HEALTH, metrics). */
+void session_health_get(const struct session *s, struct ll_health *out);
 
 /* Frees every session object without touching the kernel (iscsid exit). */
 void sessions_release_all(struct daemon *d);
@@ -56,6 +66,10 @@ void session_reply_login(struct session *s, int code, const char *msg);
 /* The timer of the current state (SE_TIMEOUT when it runs out). */
 void session_arm_timer(struct session *s, unsigned seconds);
 void session_stop_timer(struct session *s);
+/* Now, in ms of clock (CLOCK_MONOTONIC, CLOCK_REALTIME). */
+uint64_t session_clock_ms(clockid_t clock);
+/* Keeps our end of the connection's socket for the session's health. */
+void session_note_local_address(struct session *s);
 /* Drops the resolver, the connecting socket and our copy of the bound socket. */
 void session_close_transport(struct session *s);
 

@@ -88,6 +88,9 @@ int session_adopt(struct daemon *d, unsigned sid, struct ll_error *err)
 	snprintf(s->where, sizeof(s->where), "[sid %u] %s %s:%u", sid, s->lp.target_name,
 		 s->cur.host, s->cur.port);
 	s->state = SS_LOGGED_IN;
+	/* What happened before this iscsid is unknown: the history starts now. */
+	health_init(&s->health, session_clock_ms(CLOCK_REALTIME), true);
+	str_copy(s->health.local_address, sizeof(s->health.local_address), ss.host_ipaddress);
 	log_info("%s: adopted from the kernel (state %s)", s->where, ss.state);
 	if (strcmp(ss.state, "LOGGED_IN") != 0)
 		session_event(s, SE_CONN_ERROR, &(struct sess_input){ .why = "found failed at start" });

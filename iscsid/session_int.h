@@ -14,6 +14,7 @@
 
 #include "iscsid/session.h"
 #include "iscsid/session_fsm.h"
+#include "iscsid/session_health.h"
 #include "iscsid/worker.h"
 
 struct tcpconn;
@@ -51,6 +52,7 @@ struct session {
 	struct request *logout_req; /* iscsiadm waiting for the logout */
 	unsigned attempts, retry_max;
 	unsigned reopen_count;
+	struct session_health health;  /* kept by session_event() */
 };
 
 /* What an event carries to its action; every field is optional. */
@@ -60,6 +62,9 @@ struct sess_input {
 	const struct ll_error *err;            /* SE_CONNECT_FAILED, SE_LOGIN_FAILED */
 	bool retryable;                        /* SE_CONNECT_FAILED */
 	const char *why;                       /* words for the log */
+	uint32_t kerr;                         /* SE_CONN_ERROR: the kernel's error code */
+	bool target_logout;                    /* SE_CONN_ERROR: the target asked for it */
+	uint16_t login_status;                 /* failures: the login was refused with it */
 	unsigned delay_s;                      /* SE_RETRY, SE_ATTEMPT_FAILED */
 	const struct sockaddr_storage *addr;   /* SE_RESOLVED */
 	socklen_t addrlen;

@@ -181,6 +181,7 @@ void session_kernel_handoff_act(struct session *s, const struct sess_row *row,
 	s->fd = tcpconn_take_fd(s->conn);
 	tcpconn_free(s->conn);
 	s->conn = NULL;
+	session_note_local_address(s);
 	if (!s->have_sid && create_objects(s, &err) < 0) {
 		session_attempt_failed(s, &err, false);
 		return;
@@ -286,7 +287,8 @@ static void on_kernel_conn_error(void *userdata, uint32_t sid, uint32_t cid, uin
 			 "manage", error, kernel_conn_error_str(error), sid);
 		return;
 	}
-	session_event(s, SE_CONN_ERROR, &(struct sess_input){ .why = kernel_conn_error_str(error) });
+	session_event(s, SE_CONN_ERROR, &(struct sess_input){ .why = kernel_conn_error_str(error),
+							     .kerr = error });
 }
 
 static void on_kernel_unbind(void *userdata, uint32_t sid, uint32_t host_no)

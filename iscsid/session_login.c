@@ -29,21 +29,27 @@ void session_attempt_failed(struct session *s, const struct ll_error *err, bool 
 		log_debug(1, "%s: ignoring a failed attempt during logout: %s", s->where, err->msg);
 		return;
 	}
+	struct sess_input in = { .err = err };
+	uint8_t status_class, detail;
+
+	if (login_rejected_status(s->login, &status_class, &detail))
+		in.login_status = (uint16_t)(status_class << 8 | detail);
 	session_kernel_release(s);
 	login_free(s->login);
 	s->login = NULL;
 	s->cur = s->lp.cfg.portal;  /* a redirect holds only for one attempt */
 	if (s->ever_started) {
-		session_reconnect_failed(s, err);
+		session_reconnect_failed(s, &in);
 		return;
 	}
 	if (retryable && ++s->attempts <= s->retry_max) {
 		log_warn("%s: login attempt %u failed: %s; retrying", s->where, s->attempts,
 			 err->msg);
-		session_event(s, SE_RETRY, &(struct sess_input){ .delay_s = 1 });
+		in.delay_s = 1;
+		session_event(s, SE_RETRY, &in);
 		return;
 	}
-	session_event(s, SE_LOGIN_FAILED, &(struct sess_input){ .err = err });
+	session_event(s, SE_LOGIN_FAILED, &in);
 }
 
 void session_fail(struct session *s, int code, bool retryable, const char *fmt, ...)

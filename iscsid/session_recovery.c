@@ -42,9 +42,10 @@ void session_gave_up_act(struct session *s, const struct sess_row *row,
 	session_stop_timer(s);
 }
 
-void session_reconnect_failed(struct session *s, const struct ll_error *err)
+void session_reconnect_failed(struct session *s, const struct sess_input *failed)
 {
 	unsigned delay = 1u << (s->reopen_count < 3 ? s->reopen_count : 3);
+	struct sess_input in = *failed;
 
 	s->reopen_count++;
 	if (delay > RECOVERY_DELAY_MAX_S)
@@ -53,12 +54,13 @@ void session_reconnect_failed(struct session *s, const struct ll_error *err)
 		log_err("%s: giving up after %u reconnect attempts (reopen_max); "
 			"the session stays failed until it is logged out",
 			s->where, s->reopen_count - 1);
-		session_event(s, SE_GAVE_UP, NULL);
+		session_event(s, SE_GAVE_UP, &in);
 		return;
 	}
 	log_warn("%s: reconnect attempt %u failed: %s; next try in %u s", s->where,
-		 s->reopen_count, err->msg, delay);
-	session_event(s, SE_ATTEMPT_FAILED, &(struct sess_input){ .delay_s = delay });
+		 s->reopen_count, in.err->msg, delay);
+	in.delay_s = delay;
+	session_event(s, SE_ATTEMPT_FAILED, &in);
 }
 
 void session_cancel_reconnect(struct session *s)

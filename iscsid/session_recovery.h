@@ -12,9 +12,11 @@
 #include "libiscsi-core/errors.h"
 
 struct session;
+struct sess_input;
 
-/* A reconnect attempt failed: try again after a pause, or give up. */
-void session_reconnect_failed(struct session *s, const struct ll_error *err);
+/* A reconnect attempt failed (in: its error and login status): try again
+ * after a pause, or give up. */
+void session_reconnect_failed(struct session *s, const struct sess_input *in);
 /* Stops a reconnect or relogin in progress (resolver, socket, login, pause). */
 void session_cancel_reconnect(struct session *s);
 

@@ -231,6 +231,7 @@ static bool attr_valid(uint16_t tag, const uint8_t *val, uint16_t len)
 		return len % 4 == 0;
 	case IPC_A_COUNTER:
 	case IPC_A_CUSTOM:
+	case IPC_A_HEALTH_NUM:
 		return len > 8 && len - 8 <= IPC_COUNTER_NAME_MAX &&
 		       memchr(val + 8, '\0', len - 8u) == NULL;
 	default:
@@ -297,6 +298,7 @@ const char *ipc_type_str(uint16_t type)
 		[IPC_RESCAN] = "RESCAN",
 		[IPC_SESSION_STATS] = "SESSION_STATS",
 		[IPC_HOST_STATS] = "HOST_STATS",
+		[IPC_SESSION_HEALTH] = "SESSION_HEALTH",
 	};
 	uint16_t t = type & (uint16_t)~IPC_REPLY;
 

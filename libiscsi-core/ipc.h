@@ -60,6 +60,9 @@
  *   IPC_HOST_STATS    HOST              reply: - (no transport lunlink
  *                                       drives has host statistics: the
  *                                       reply says why it failed)
+ *   IPC_SESSION_HEALTH SID              reply: SID, HEALTH_NUM* and
+ *                                       HEALTH_STR*: iscsid's history of
+ *                                       the session (ipc_health.h)
  *
  * Memory: an ipc_msg owns copies of every value; ipc_msg_free() zeroes them
  * (login requests carry CHAP secrets).
@@ -90,6 +93,7 @@ enum ipc_type {
 	IPC_RESCAN = 7,
 	IPC_SESSION_STATS = 8,
 	IPC_HOST_STATS = 9,
+	IPC_SESSION_HEALTH = 10,
 	IPC_TYPE_MAX_,
 	IPC_REPLY = 0x8000,
 };
@@ -109,6 +113,8 @@ enum ipc_attr {
 	IPC_A_CUSTOM = 12,     /* counter: a transport's own statistic */
 	IPC_A_HOST = 13,       /* u32: SCSI host number */
 	IPC_A_SIDS = 14,       /* u32 list: session ids */
+	IPC_A_HEALTH_NUM = 15, /* counter: a numeric health field (ipc_health.h) */
+	IPC_A_HEALTH_STR = 16, /* str: "name=value", a text health field */
 };
 
 #define IPC_COUNTER_NAME_MAX 63

@@ -44,6 +44,8 @@ START_TEST(test_missing_conf_gives_daemon_defaults)
 	ck_assert_str_eq(cfg_get(c, "iscsid.safe_logout"), "Yes");
 	ck_assert_str_eq(cfg_get(c, "iscsid.ipc_auth_uid"), "Yes");
 	ck_assert_str_eq(cfg_get(c, "iscsid.startup"), "");
+	/* no metrics file unless one is named */
+	ck_assert_str_eq(cfg_get(c, "iscsid.metrics_file"), "");
 	ck_assert_ptr_null(cfg_get(c, "node.startup"));
 	ck_assert(cfg_get_bool(c, "iscsid.safe_logout", false));
 	ck_assert(cfg_get_bool(c, "iscsid.ipc_auth_uid", false));
@@ -133,6 +135,20 @@ START_TEST(test_safe_logout_no_is_honoured_and_bad_value_stays_safe)
 	c = load_text("iscsid.safe_logout = off\n", &d);
 	ck_assert_uint_eq(d.errors, 1);
 	ck_assert(cfg_get_bool(c, "iscsid.safe_logout", false));
+	cfg_free(c);
+}
+END_TEST
+
+/* iscsid.metrics_file is a daemon key: taken as it is, without a notice. */
+START_TEST(test_metrics_file_is_a_known_daemon_key)
+{
+	struct tu_diags d = { 0 };
+	struct cfg *c = load_text("iscsid.metrics_file = /var/lib/prometheus/node-exporter/"
+				  "iscsi.prom\n", &d);
+
+	ck_assert_msg(d.errors + d.notices == 0, "%s", d.all);
+	ck_assert_str_eq(cfg_get(c, "iscsid.metrics_file"),
+			 "/var/lib/prometheus/node-exporter/iscsi.prom");
 	cfg_free(c);
 }
 END_TEST
@@ -351,6 +367,7 @@ int main(void)
 	const TTest *const tests[] = {
 		test_root_comes_from_iscsi_config_dir_else_build_default,
 		test_missing_conf_gives_daemon_defaults,
+		test_metrics_file_is_a_known_daemon_key,
 		test_shipped_iscsid_conf_parses_cleanly_with_documented_values,
 		test_safe_logout_no_is_honoured_and_bad_value_stays_safe,
 		test_templates_fill_new_node_and_discovery_records,
