@@ -30,20 +30,8 @@ IQN=iqn.2003-01.org.lunlink.test:recovery-iscsid
 P=127.0.0.1
 REGION_MIB=16
 
-cleanup() {
-	flt_writer_stop 10
-	tc qdisc del dev lo root 2>/dev/null
-	ll_stop_iscsid
-	lio_teardown
-}
-
 setup() {
-	ll_require_build
-	modprobe -a sd_mod sch_netem
-	lio_load && lio_create_target "$IQN" 3260 64M ||
-		{ not_ok "LIO target configured"; done_testing; }
-	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
-	ok "iscsid started"
+	flt_start "sd_mod sch_netem" "$IQN" 64M
 	flt_login "$IQN" node.conn[0].timeo.noop_out_interval 2 \
 		node.conn[0].timeo.noop_out_timeout 2 \
 		node.session.timeo.replacement_timeout 30 || done_testing
@@ -179,7 +167,7 @@ test_logout_adopted() {
 	expect_eq "$(ll_sid_of "$IQN")" "" "adopted: no kernel session left"
 }
 
-at_exit cleanup
+at_exit flt_cleanup
 at_exit ll_diag_on_failure
 setup
 test_kill_during_io

@@ -36,19 +36,8 @@ HI_MS=2300
 TRIES=16
 LOGOUT_MAX_S=30
 
-cleanup() {
-	tc qdisc del dev lo root 2>/dev/null
-	ll_stop_iscsid
-	lio_teardown
-}
-
 setup() {
-	ll_require_build
-	modprobe -a sd_mod sch_netem
-	lio_load && lio_create_target "$IQN" 3260 16M ||
-		{ not_ok "LIO target configured"; done_testing; }
-	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
-	ok "iscsid started"
+	flt_start "sd_mod sch_netem" "$IQN" 16M
 	expect_exit 0 iscsiadm -m discovery -t st -p "$P" || done_testing
 }
 
@@ -108,7 +97,7 @@ one_try() {
 	return 0
 }
 
-at_exit cleanup
+at_exit flt_cleanup
 at_exit ll_diag_on_failure
 setup
 lo=$LO_MS hi=$HI_MS

@@ -75,25 +75,19 @@ cleanup() {
 	local p
 	flt_writer_stop 10
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1
-	ll_stop_iscsid
 	for p in "${!RDR_PID[@]}"; do
 		kill "${RDR_PID[$p]}" 2>/dev/null
 		wait "${RDR_PID[$p]}" 2>/dev/null
 		[[ -n ${LUNLINK_VM_OUT:-} ]] && mkdir -p "$LUNLINK_VM_OUT" &&
 			cp "$(rdr_log "$p")" "$LUNLINK_VM_OUT/" 2>/dev/null
 	done
-	lio_teardown
+	flt_cleanup
 }
 
 setup() {
-	ll_require_build
-	modprobe sd_mod
-	lio_load && lio_create_target "$IQN" $REAL 64M ||
-		{ not_ok "LIO target configured"; done_testing; }
+	flt_start sd_mod "$IQN" 64M
 	rdr_start $RDR_TEMP 1
 	rdr_start $RDR_PERM 2
-	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
-	ok "iscsid started"
 }
 
 _disk_gone() { [[ ! -b /dev/$1 ]]; }

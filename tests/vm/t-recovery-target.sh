@@ -27,20 +27,8 @@ IQN=iqn.2003-01.org.lunlink.test:recovery
 REGION_MIB=16
 WRITES_AFTER=5      # successful writes wanted after each recovery
 
-cleanup() {
-	flt_writer_stop
-	tc qdisc del dev lo root 2>/dev/null
-	ll_stop_iscsid
-	lio_teardown
-}
-
 setup() {
-	ll_require_build
-	modprobe sd_mod
-	lio_load && lio_create_target "$IQN" 3260 64M ||
-		{ not_ok "LIO target configured"; done_testing; }
-	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
-	ok "iscsid started"
+	flt_start sd_mod "$IQN" 64M
 	flt_login "$IQN" node.conn[0].timeo.noop_out_interval 2 \
 		node.conn[0].timeo.noop_out_timeout 2 \
 		node.session.timeo.replacement_timeout 30 || done_testing
@@ -145,7 +133,7 @@ test_silent_loss() {
 	after_fault netem_loss "$t1" "$PORT"
 }
 
-at_exit cleanup
+at_exit flt_cleanup
 at_exit ll_diag_on_failure
 setup
 test_portal_disabled

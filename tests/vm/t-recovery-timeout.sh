@@ -35,20 +35,8 @@ AWAY_S=15           # how long target A is away
 MARGIN_S=3          # allowed lateness of the I/O errors after TMO
 LOGOUT_MAX_S=30
 
-cleanup() {
-	flt_writer_stop 10
-	tc qdisc del dev lo root 2>/dev/null
-	ll_stop_iscsid
-	lio_teardown
-}
-
 setup() {
-	ll_require_build
-	modprobe -a sd_mod sch_netem
-	lio_load && lio_create_target "$IQN_A" 3260 32M && lio_create_target "$IQN_B" 3260 32M ||
-		{ not_ok "LIO targets configured"; done_testing; }
-	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
-	ok "iscsid started"
+	flt_start "sd_mod sch_netem" "$IQN_A" 32M "$IQN_B" 32M
 }
 
 _writer_failed() { awk '$4 != 0 { f = 1 } END { exit !f }' "$FLT_DIR/writer.log"; }
@@ -186,7 +174,7 @@ test_logout_connect_hangs() {
 	flt_login "$IQN_B"
 }
 
-at_exit cleanup
+at_exit flt_cleanup
 at_exit ll_diag_on_failure
 setup
 test_replacement_timeout

@@ -3,6 +3,13 @@
 # VM guest. Source after lib/assert.sh, lib/vm.sh, lib/lio.sh and
 # lib/lunlink.sh.
 #
+#   flt_start MODULES IQN SIZE [IQN SIZE]...
+#                                   the build, modprobe -a MODULES, one LIO
+#                                   target per IQN (one LUN of SIZE, port
+#                                   3260), iscsid; ends the test on failure
+#   flt_cleanup                     the at_exit handler: stops the writer
+#                                   (10 s), lifts netem from lo, stops
+#                                   iscsid, removes every LIO target
 #   flt_login IQN [NAME VALUE]...   discovery, set each node key, login; sets
 #                                   SID, DISK (fails the test and returns 1
 #                                   when no disk appears)
@@ -47,6 +54,31 @@ flt_us_to_s() { printf '%d.%03d\n' $(($1 / 1000000)) $((($1 % 1000000) / 1000));
 flt_metric() { # flt_metric NAME T0_US [T1_US]
 	local t1=${3:-$(vm_now)}
 	echo "METRIC $1=$(flt_us_to_s $((t1 - $2)))"
+}
+
+flt_start() { # flt_start MODULES IQN SIZE [IQN SIZE]...
+	local mods=$1
+	shift
+	ll_require_build
+	# shellcheck disable=SC2086 # a list of modules
+	modprobe -a $mods
+	lio_load || { not_ok "LIO loaded"; done_testing; }
+	while (($# >= 2)); do
+		lio_create_target "$1" 3260 "$2" || { not_ok "LIO target $1 configured"; done_testing; }
+		shift 2
+	done
+	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
+	ok "iscsid started"
+}
+
+# Whatever state a fault test stopped in (writer stuck in D state, lo
+# dropping everything, a session in recovery), leave the guest clean
+# enough for the next at_exit handlers (diagnostics) to run.
+flt_cleanup() {
+	flt_writer_stop 10
+	tc qdisc del dev lo root 2>/dev/null
+	ll_stop_iscsid
+	lio_teardown
 }
 
 flt_login() { # flt_login IQN [NAME VALUE]...
