@@ -1,5 +1,6 @@
 #!/bin/bash
 # vm-timeout: 360
+# vm-weight: 60
 # Faults longer than the session can wait, and logout during recovery, with
 # a writer of known data running:
 #   1. target A (replacement_timeout 5) away for 15 s: the writer gets I/O
