@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 40
+# vm-weight: 29
 # Port binding on real separate paths built inside the guest: a network
 # namespace (lltgt) reached over two veth pairs,
 #   vA 192.0.2.1/24    <-> vAp 192.0.2.2/24     (in lltgt)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 150
-# vm-weight: 95
+# vm-weight: 124
 # Boot-time login with systemd as PID 1. lunlink is installed into the
 # guest's overlay root (meson install), two LIO targets serve one node
 # marked automatic (an ext4 file system on it, in /etc/fstab with _netdev

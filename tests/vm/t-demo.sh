@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 120
-# vm-weight: 15
+# vm-weight: 21
 # The README's demo (scripts/demo-run.sh) must keep working: it exits
 # non-zero when the disk does not appear, the data differs, or the disk
 # survives logout.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 600
-# vm-weight: 155
+# vm-weight: 351
 # The diff suite: one scripted scenario (diff/scenario.txt), command by
 # command, against Debian's open-iscsi 2.1.8 and then against lunlink, in
 # the same boot and against the same LIO targets (open, CHAP, mutual CHAP,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-weight: 21
+# vm-weight: 40
 # Self-test of the VM harness and its guest libraries: the guest looks as
 # promised (kernel, modules, writable overlay root, fresh /tmp, read-only
 # /host, configfs, loopback, passed-through environment), lib/lio.sh builds

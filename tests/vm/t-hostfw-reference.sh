@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 420
-# vm-weight: 65
+# vm-weight: 169
 # vm-acpitable: lib/ibft.py
 # Host and firmware modes, open-iscsi against lunlink in one boot: the same
 # commands run first with Debian's open-iscsi (iscsid + iscsiadm), then with

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 25
+# vm-weight: 45
 # lunlink against LIO, the everyday path: discovery, login, the disk with
 # the LUN's exact size, 64 MiB of O_DIRECT data, `-m session` at -P 0..3,
 # second login (15), rescan (a new LUN appears), the safe logout (refused

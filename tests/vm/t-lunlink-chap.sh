@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 180
-# vm-weight: 21
+# vm-weight: 32
 # lunlink's CHAP against LIO: one-way and mutual CHAP set with
 # `-o update -n node.session.auth.*`, each giving a disk that carries data;
 # the seed document's flow (only username and password set, as open-iscsi

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 180
-# vm-weight: 20
+# vm-weight: 27
 # lunlink with several targets and LUNs on LIO: a target with three LUNs
 # and a second target; --loginall=all logs into both (one Login line
 # each) and every disk appears with its exact size; -m session lists both;

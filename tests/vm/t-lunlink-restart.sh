@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 240
-# vm-weight: 44
+# vm-weight: 68
 # iscsid dies and comes back while a session carries I/O: a background
 # worker writes and verifies O_DIRECT blocks the whole time. After SIGTERM
 # and after SIGKILL the I/O goes on with iscsid gone (no errors, data

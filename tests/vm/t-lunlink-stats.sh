@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 240
-# vm-weight: 23
+# vm-weight: 41
 # lunlink's statistics against LIO: the kernel's counters through iscsid
 # (GET_STATS over NETLINK_ISCSI) for -m session -s, -m session -r SID -s and
 # -m node -T -p -s; txdata_octets and the Data-Out count grow by what dd

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 180
-# vm-weight: 16
+# vm-weight: 30
 # The record's socket keys reach the kernel's connection, and keys iscsid
 # cannot act on are named once per session: node.conn[0].tcp.window_size,
 # type_of_service and congestion_control set with `-o update` show up on

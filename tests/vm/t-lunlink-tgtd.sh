@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 180
-# vm-weight: 18
+# vm-weight: 27
 # lunlink against tgtd, a second and independent target implementation
 # (user space, LUN 0 is its controller, the disk is LUN 1): discovery,
 # login, the disk with its exact size, O_DIRECT data, -m session, logout;

@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-weight: 36
+# vm-weight: 55
 # Reference run of Debian's open-iscsi (iscsid + iscsiadm from the host
 # root) against LIO, inside the VM: proves the kernel path (iscsi_tcp over
 # NETLINK_ISCSI, /dev/sdX) works in the harness and records open-iscsi's

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 104
+# vm-weight: 95
 # iscsid dies and comes back, with a writer of known data running:
 #   1. iscsid killed with SIGKILL during I/O: I/O goes on (the kernel owns
 #      the session); a restarted iscsid adopts the session without a new

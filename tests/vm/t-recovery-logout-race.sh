@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 160
+# vm-weight: 239
 # Logout racing a reconnect: while iscsid recovers a session, its new TCP
 # connection completes just after the user asked for logout. The logout
 # must still finish (exit 0, bounded time), the session must go, and

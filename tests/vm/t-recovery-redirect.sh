@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 40
+# vm-weight: 74
 # Login redirection, at the first login and during recovery. LIO serves
 # the target on 127.0.0.1:3260; lib/redirector.py answers every Login
 # Request on 127.0.0.1:3262 with status 0x0101 (moved temporarily) and on

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vm-timeout: 300
-# vm-weight: 43
+# vm-weight: 71
 # Sessions survive target and network faults with a writer of known data
 # running, and nothing is lost. One session (noop_out_interval 2,
 # noop_out_timeout 2, replacement_timeout 30) goes through, in turn:
