@@ -141,25 +141,42 @@ static void read_conn(const char *root, unsigned sid, unsigned parts, struct sys
 		*(long *)((char *)c + conn_nums[i].off) = read_long(root, dir, conn_nums[i].attr);
 }
 
-/* The SCSI host of a session: the "hostH" component of its device path. */
+/* The "hostH" component of a sysfs path; -ENOENT when there is none. */
+static int host_in_path(const char *path, unsigned *host_no)
+{
+	for (const char *p = strstr(path, "/host"); p; p = strstr(p + 1, "/host")) {
+		char slash;
+
+		if (sscanf(p, "/host%u%c", host_no, &slash) == 2 && slash == '/')
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * The SCSI host of a session.  The class link already names it
+ * ("../../devices/platform/hostH/sessionS/iscsi_session/sessionS"): one
+ * readlink, where resolving the device link component by component took a
+ * dozen per session.  Anything else goes through realpath().
+ */
 static int find_host(const char *root, unsigned sid, unsigned *host_no)
 {
-	char link[512], *real;
-	const char *p;
-	int r = -ENOENT;
+	char link[512], target[512], *real;
+	ssize_t n;
+	int r;
 
+	snprintf(link, sizeof(link), "%s/class/iscsi_session/session%u", root, sid);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		if (host_in_path(target, host_no) == 0)
+			return 0;
+	}
 	snprintf(link, sizeof(link), "%s/class/iscsi_session/session%u/device", root, sid);
 	real = realpath(link, NULL);
 	if (!real)
 		return -errno;
-	for (p = strstr(real, "/host"); p; p = strstr(p + 1, "/host")) {
-		char slash;
-
-		if (sscanf(p, "/host%u%c", host_no, &slash) == 2 && slash == '/') {
-			r = 0;
-			break;
-		}
-	}
+	r = host_in_path(real, host_no);
 	free(real);
 	return r;
 }
