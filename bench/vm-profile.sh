@@ -31,7 +31,10 @@ profiled() {
 	shift
 	"$PERF" record -a -F 997 -o "/tmp/perf-$name.data" -- sleep 10000 >/dev/null 2>&1 &
 	pp=$!
-	vm_sleep 1
+	# perf takes seconds to start under TCG: a phase begun after 1 s was
+	# over before the first sample.
+	vm_wait_for 30 test -s "/tmp/perf-$name.data"
+	vm_sleep 5
 	t0=$(vm_now)
 	"$@"
 	echo "METRIC profile_n${N}_${name}_s=$(vm_seconds_since "$t0")"
