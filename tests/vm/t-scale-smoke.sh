@@ -1,6 +1,7 @@
 #!/bin/bash
 # vm-timeout: 240
 # vm-mem: 2048
+# vm-weight: 94
 # Scale smoke test: lunlink with 32 sessions on one LIO portal. Asserts
 # correctness only, never a time (bench/vm-scale.sh measures):
 #   1. discovery finds the 32 targets; --loginall=all gives 32 disks
