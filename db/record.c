@@ -476,26 +476,24 @@ static void put(struct sink *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
-static void put_kv(struct sink *o, enum rec_format_mode mode, const char *name,
-		   const char *v, bool secret)
-{
-	if (mode == REC_FMT_FILE && !*v)
-		return;
-	if (!*v)
-		v = "<empty>";
-	else if (secret && mode == REC_FMT_SHOW)
-		v = MASK;
-	put(o, "%s = %s\n", name, v);
-}
-
 static bool unknown_is_secret(const char *name)
 {
 	return strstr(name, "password") || strstr(name, "secret");
 }
 
-static void emit(const struct rec *r, enum rec_format_mode mode, struct sink *o)
+/* The one decision of what a record shows: which keys, masked how. */
+static void show_kv(enum rec_format_mode mode, const char *name, const char *v,
+		    bool secret, rec_show_fn fn, void *ud)
 {
-	put(o, "# BEGIN RECORD %s\n", rec_version());
+	if (mode == REC_FMT_FILE && !*v)
+		return;
+	if (*v && secret && mode == REC_FMT_SHOW)
+		v = MASK;
+	fn(ud, name, v);
+}
+
+void rec_each_shown(const struct rec *r, enum rec_format_mode mode, rec_show_fn fn, void *ud)
+{
 	for (size_t i = 0; i < r->t->n; i++) {
 		const struct rec_key *k = &r->t->keys[i];
 
@@ -503,11 +501,22 @@ static void emit(const struct rec *r, enum rec_format_mode mode, struct sink *o)
 			continue;
 		if ((k->flags & REC_F_QUIET) && streq(r->val[i], k->def))
 			continue;
-		put_kv(o, mode, k->name, r->val[i], k->flags & REC_F_SECRET);
+		show_kv(mode, k->name, r->val[i], k->flags & REC_F_SECRET, fn, ud);
 	}
 	for (size_t i = 0; i < r->nextra; i++)
-		put_kv(o, mode, r->extra[i].name, r->extra[i].value,
-		       unknown_is_secret(r->extra[i].name));
+		show_kv(mode, r->extra[i].name, r->extra[i].value,
+			unknown_is_secret(r->extra[i].name), fn, ud);
+}
+
+static void put_kv(void *ud, const char *name, const char *v)
+{
+	put(ud, "%s = %s\n", name, *v ? v : "<empty>");
+}
+
+static void emit(const struct rec *r, enum rec_format_mode mode, struct sink *o)
+{
+	put(o, "# BEGIN RECORD %s\n", rec_version());
+	rec_each_shown(r, mode, put_kv, o);
 	put(o, "# END RECORD\n");
 }
 

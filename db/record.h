@@ -188,6 +188,14 @@ enum rec_format_mode {
  * after the known ones.  Malloc'd; NULL on ENOMEM. */
 char *rec_format(const struct rec *r, enum rec_format_mode mode);
 
+/* The "key = value" pairs rec_format() writes, in its order, one call each:
+ * value is as shown (secrets masked per mode), "" where the text shows
+ * `<empty>`.  iscsiadm's JSON records come from here, so they cannot
+ * differ from the text. */
+typedef void (*rec_show_fn)(void *userdata, const char *name, const char *value);
+void rec_each_shown(const struct rec *r, enum rec_format_mode mode, rec_show_fn fn,
+		    void *userdata);
+
 /* Checks shared by rec_set and other modules. */
 bool rec_value_is_clean(const char *value);  /* length and no control chars */
 

@@ -307,19 +307,22 @@ static int store(struct ctx *c, const struct discovered *f, unsigned op,
 	return rc;
 }
 
-static void print_found(const struct discovered *f, int level)
+/* -J: { "version", "print_level", "targets": [...] } */
+static void print_found(const struct discovered *f, const struct opts *o)
 {
-	struct print_tree t;
+	struct json_object *arr = NULL, *doc = NULL;
+	struct id_out out;
 
-	print_tree_init(&t);
-	for (size_t i = 0; i < f->recs.n; i++) {
-		const struct ndb_node_id *id = &f->recs.ids[i];
-
-		if (level >= 1)
-			print_tree_node(&t, id);
-		else
-			print_portal_flat(id->target, id->address, id->port, id->tpgt);
+	if (o->json) {
+		doc = json_doc_new();
+		json_set_int(doc, "print_level", o->print_level < 0 ? 0 : o->print_level);
+		arr = json_set_arr(doc, "targets");
 	}
+	id_out_init(&out, arr, o->print_level, false);
+	for (size_t i = 0; i < f->recs.n; i++)
+		id_out_add(&out, &f->recs.ids[i]);
+	if (doc)
+		json_doc_print(doc);
 	fflush(stdout);
 }
 
@@ -333,7 +336,7 @@ int discovered_finish(struct ctx *c, struct discovered *f, unsigned op,
 		op |= OP_NEW | OP_DELETE | OP_UPDATE;
 	if (!(op & OP_NONPERSISTENT))
 		rc = store(c, f, op, owned, arg);
-	print_found(f, c->o->print_level);
+	print_found(f, c->o);
 	if (c->o->login) {
 		/* no "Could not log into all portals" here: open-iscsi's
 		 * discovery logins end without it */
@@ -365,6 +368,8 @@ static int process(struct ctx *c, const struct rec *drec, struct discovered *f, 
 	if (rc)
 		return rc;
 	if (f->recs.n == 0) {
+		if (c->o->json)
+			print_found(f, c->o);   /* the empty listing's document */
 		log_error("No portals found");
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "iscsiadm/discover.h"
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/login.h"
 #include "iscsiadm/mode_discovery.h"
 #include "iscsiadm/mode_fw.h"
@@ -13,10 +14,12 @@
 #include "iscsiadm/print.h"
 #include "libiscsi-core/util.h"
 
+/* What disc_print_all() prints into: text, or the -J document's arrays. */
 struct listing {
 	int level;
 	unsigned found;
 	const struct node_list *nodes;
+	struct json_object *doc, *st;   /* -J: the document, its "sendtargets" */
 };
 
 static bool node_of(const struct rec *node, const char *type, const char *addr, int port)
@@ -31,18 +34,17 @@ static bool node_of(const struct rec *node, const char *type, const char *addr, 
 	return a && !strcasecmp(a, addr) && rec_get_int(node, "node.discovery_port") == port;
 }
 
-/* Tree of the records a discovery produced; the number printed. */
-static unsigned print_discovered(const struct node_list *l, const char *type,
-				 const char *addr, int port)
+static unsigned print_discovered(const struct node_list *l, struct json_object *arr,
+				 const char *type, const char *addr, int port)
 {
-	struct print_tree t;
+	struct id_out out;
 	unsigned n = 0;
 
-	print_tree_init(&t);
+	id_out_init(&out, arr, 1, false);
 	for (size_t i = 0; i < l->n; i++) {
 		if (!node_of(l->recs[i], type, addr, port))
 			continue;
-		print_tree_node(&t, &l->ids[i]);
+		id_out_add(&out, &l->ids[i]);
 		n++;
 	}
 	return n;
@@ -52,29 +54,57 @@ static int list_drec(struct ndb *db, const char *address, int port, struct rec *
 		     void *userdata)
 {
 	struct listing *st = userdata;
+	struct json_object *o = NULL, *targets = NULL;
 
 	(void)db; (void)rec;
 	st->found++;
+	if (st->doc) {
+		o = json_arr_add_obj(st->st);
+		json_set_str(o, "address", address);
+		json_set_int(o, "port", port);
+	}
 	if (st->level < 1) {
-		printf("%s:%d via sendtargets\n", address, port);
+		if (!o)
+			printf("%s:%d via sendtargets\n", address, port);
 		return 0;
 	}
-	printf("DiscoveryAddress: %s,%d\n", address, port);
-	print_discovered(st->nodes, "send_targets", address, port);
+	if (o)
+		targets = json_set_arr(o, "targets");
+	else
+		printf("DiscoveryAddress: %s,%d\n", address, port);
+	print_discovered(st->nodes, targets, "send_targets", address, port);
 	return 0;
 }
 
-static unsigned print_section(const char *title, const struct node_list *l, const char *type)
+/* -P 1's sections of nodes without a discovery record of their own. */
+static unsigned print_section(struct listing *st, const char *title, const char *key,
+			      const char *type)
 {
+	struct json_object *arr = st->doc ? json_set_arr(st->doc, key) : NULL;
 	unsigned n;
 
-	printf("%s:\n", title);
-	n = type ? print_discovered(l, type, NULL, 0) : 0;
-	if (!n)
+	if (!arr)
+		printf("%s:\n", title);
+	n = type ? print_discovered(st->nodes, arr, type, NULL, 0) : 0;
+	if (!n && !arr)
 		printf("No targets found.\n");
 	return n;
 }
 
+static void listing_begin(struct listing *st)
+{
+	if (st->doc) {
+		json_set_int(st->doc, "print_level", st->level < 0 ? 0 : st->level);
+		st->st = json_set_arr(st->doc, "sendtargets");
+	} else if (st->level >= 1) {
+		printf("SENDTARGETS:\n");
+	}
+}
+
+/*
+ * -J: { "version", "print_level", "sendtargets": [ { "address", "port"
+ * [, "targets"] } ] [, "isns", "static", "firmware": [ targets ]] }.
+ */
 int disc_print_all(struct ctx *c)
 {
 	struct listing st = { .level = c->o->print_level };
@@ -89,19 +119,24 @@ int disc_print_all(struct ctx *c)
 		if ((rc = node_list_load(db, NULL, &l)))
 			return rc;
 		st.nodes = &l;
-		printf("SENDTARGETS:\n");
 	}
+	if (c->o->json)
+		st.doc = json_doc_new();
+	listing_begin(&st);
 	if (ndb_disc_foreach(db, list_drec, &st, &err) < 0) {
+		json_object_put(st.doc);
 		node_list_free(&l);
 		return ctx_report(&err);
 	}
 	if (st.level >= 1) {
-		if (!st.found)
+		if (!st.found && !st.doc)
 			printf("No targets found.\n");
-		st.found += print_section("iSNS", &l, "isns");
-		st.found += print_section("STATIC", &l, "static");
-		st.found += print_section("FIRMWARE", &l, "fw");
+		st.found += print_section(&st, "iSNS", "isns", "isns");
+		st.found += print_section(&st, "STATIC", "static", "static");
+		st.found += print_section(&st, "FIRMWARE", "firmware", "fw");
 	}
+	if (st.doc)
+		json_doc_print(st.doc);
 	node_list_free(&l);
 	return st.found ? 0 : ISCSI_ERR_NO_OBJS_FOUND;
 }
@@ -192,7 +227,11 @@ static int legacy_record(struct ctx *c)
 	} else if (o->login) {
 		rc = login_drec_nodes(c, c->portal.address, c->portal.port);
 	} else {
-		rc = print_record(drec, o->show_secrets);
+		struct rec_list_out out;
+
+		rec_list_begin(&out, o);
+		rec_list_add(&out, drec);
+		rc = rec_list_end(&out, true);
 	}
 	rec_free(drec);
 	return rc;

@@ -108,6 +108,7 @@ static int drec_update(struct ctx *c, struct ndb *db)
 
 static int drec_op(struct ctx *c, struct ndb *db)
 {
+	struct rec_list_out out;
 	struct ll_error err = { 0 };
 	struct rec *r = NULL;
 	int rc;
@@ -128,7 +129,9 @@ static int drec_op(struct ctx *c, struct ndb *db)
 	case OP_SHOW:
 		if ((rc = drec_read(c, db, &r)))
 			return rc;
-		rc = print_record(r, c->o->show_secrets);
+		rec_list_begin(&out, c->o);
+		rec_list_add(&out, r);
+		rc = rec_list_end(&out, true);
 		rec_free(r);
 		return rc;
 	default:

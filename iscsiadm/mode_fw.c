@@ -8,9 +8,11 @@
 
 #include "config.h"
 #include "iscsiadm/discover.h"
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/login.h"
 #include "iscsiadm/mode_fw.h"
 #include "iscsiadm/msg.h"
+#include "iscsiadm/print.h"
 #include "iscsiadm/sessions.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/boot.h"
@@ -59,37 +61,68 @@ static const char *bootproto(const struct sysfs_boot_target *t)
 	return dhcp ? "DHCP" : "STATIC";
 }
 
-static void print_target(const struct sysfs_boot_target *t)
+/* The fields of one boot target in order, as "key", "value" pairs. */
+static void each_field(const struct sysfs_boot_target *t,
+		       void (*fn)(void *ud, const char *key, const char *value), void *ud)
 {
-	printf("# BEGIN RECORD %s\n", OPEN_ISCSI_COMPAT_VERSION);
+	char num[16];
+
 	for (size_t i = 0; i < ARRAY_SIZE(fw_fields); i++) {
 		const char *s = (const char *)t + fw_fields[i].off;
 		const int *v = (const int *)(const void *)s;
+		const char *key = fw_fields[i].key;
 
 		switch (fw_fields[i].kind) {
 		case FW_STR:
 		case FW_ALWAYS:
 			if (s[0] || fw_fields[i].kind == FW_ALWAYS)
-				printf("%s = %s\n", fw_fields[i].key, s);
+				fn(ud, key, s);
 			break;
 		case FW_SECRET:
 			/* lunlink masks secrets in every listing */
 			if (s[0])
-				printf("%s = ********\n", fw_fields[i].key);
+				fn(ud, key, "********");
 			break;
 		case FW_BOOTPROTO:
-			printf("%s = %s\n", fw_fields[i].key, bootproto(t));
+			fn(ud, key, bootproto(t));
 			break;
 		case FW_PREFIX:
-			if (*v)
-				printf("%s = %d\n", fw_fields[i].key, *v);
-			break;
 		case FW_PORT:
-			printf("%s = %d\n", fw_fields[i].key, *v);
+			snprintf(num, sizeof(num), "%d", *v);
+			if (*v || fw_fields[i].kind == FW_PORT)
+				fn(ud, key, num);
 			break;
 		}
 	}
-	printf("# END RECORD\n");
+}
+
+static void print_field(void *ud, const char *key, const char *value)
+{
+	(void)ud;
+	printf("%s = %s\n", key, value);
+}
+
+static void json_field(void *ud, const char *key, const char *value)
+{
+	json_set_str(ud, key, value);
+}
+
+/* Text: open-iscsi's records; -J: { "version", "records": [ {...} ] }. */
+static void print_targets(const struct ctx *c, const struct sysfs_boot_list *l)
+{
+	struct rec_list_out out;
+
+	rec_list_begin(&out, c->o);
+	for (size_t i = 0; i < l->n; i++) {
+		if (out.json) {
+			each_field(&l->t[i], json_field, rec_list_add_json(&out));
+			continue;
+		}
+		printf("# BEGIN RECORD %s\n", OPEN_ISCSI_COMPAT_VERSION);
+		each_field(&l->t[i], print_field, NULL);
+		printf("# END RECORD\n");
+	}
+	rec_list_end(&out, true);
 }
 
 /* The boot targets; problems of a damaged table are named, and no usable
@@ -221,13 +254,17 @@ int mode_fw(struct ctx *c)
 		return ISCSI_ERR_INVAL;
 	}
 	rc = fw_load(&l);
+	if (rc == ISCSI_ERR_NO_OBJS_FOUND && c->o->json && !c->o->login) {
+		struct json_object *arr;
+
+		json_doc_print(json_doc_list("records", &arr));   /* empty listing */
+	}
 	if (rc)
 		return rc;
 	if (c->o->login) {
 		rc = fw_login(c, &l);
 	} else {
-		for (size_t i = 0; i < l.n; i++)
-			print_target(&l.t[i]);
+		print_targets(c, &l);
 	}
 	sysfs_boot_free(&l);
 	return rc;

@@ -238,6 +238,11 @@ int mode_host(struct ctx *c)
 		return host_chap(o, host_no);
 	if (o->submode && streq(o->submode, "flashnode")) {
 		/* flash targets are an offload HBA's (qla4xxx) */
+		if (o->json) {
+			struct json_object *arr;
+
+			json_doc_print(json_doc_list("flashnodes", &arr));
+		}
 		log_error("No flashnodes attached to host %u.", host_no);
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/mode_iface.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/nodes.h"
@@ -94,6 +95,42 @@ static void print_iface_tree(const struct iface_set *s, const struct node_list *
 	}
 }
 
+/* -J: an iface's fields, as the flat line shows them (null for <empty>). */
+static void iface_json(struct json_object *o, const char *name, const struct rec *r)
+{
+	json_set_str(o, "name", name);
+	json_set_str(o, "transport", rec_get(r, "iface.transport_name"));
+	json_set_str(o, "hwaddress", rec_get(r, "iface.hwaddress"));
+	json_set_str(o, "ipaddress", rec_get(r, "iface.ipaddress"));
+	json_set_str(o, "netdev", rec_get(r, "iface.net_ifacename"));
+	json_set_str(o, "initiatorname", rec_get(r, "iface.initiatorname"));
+}
+
+/* -J: { "version", "print_level", "ifaces": [ { ... [, "targets"] } ] } */
+static void iface_list_json(const struct iface_set *s, const struct node_list *l, int level)
+{
+	struct json_object *arr, *doc = json_doc_new();
+
+	json_set_int(doc, "print_level", level < 0 ? 0 : level);
+	arr = json_set_arr(doc, "ifaces");
+	for (size_t i = 0; i < s->n; i++) {
+		struct json_object *o = json_arr_add_obj(arr), *targets;
+
+		iface_json(o, s->e[i].name, s->e[i].rec);
+		if (level < 1)
+			continue;
+		targets = json_set_arr(o, "targets");
+		for (size_t j = 0; j < l->n; j++) {
+			const struct ndb_node_id *id = &l->ids[j];
+
+			if (streq(id->iface, s->e[i].name))
+				id_json(json_arr_add_obj(targets), id->target, id->address,
+					id->port, id->tpgt, NULL);
+		}
+	}
+	json_doc_print(doc);
+}
+
 static int iface_list(struct ctx *c)
 {
 	int level = c->o->print_level;
@@ -110,23 +147,28 @@ static int iface_list(struct ctx *c)
 	if (rc)
 		return rc;
 	if (level == 1) {
-		/* open-iscsi prints the tree only when there are node records. */
 		rc = ctx_db(c, &db);
 		if (!rc)
 			rc = node_list_load(db, NULL, &l);
-		if (!rc && l.n)
+	}
+	if (!rc && c->o->json) {
+		iface_list_json(s, &l, level);
+	} else if (!rc && level == 1) {
+		/* open-iscsi prints the tree only when there are node records. */
+		if (l.n)
 			print_iface_tree(s, &l);
-		node_list_free(&l);
-	} else {
+	} else if (!rc) {
 		for (size_t i = 0; i < s->n; i++)
 			print_iface_flat(s->e[i].name, s->e[i].rec);
 	}
+	node_list_free(&l);
 	iface_set_free(s);
 	return rc;
 }
 
 static int iface_show(struct ctx *c, const char *name)
 {
+	struct rec_list_out out;
 	struct rec *r = NULL;
 	int rc = ctx_iface(c, name, &r);
 
@@ -136,7 +178,10 @@ static int iface_show(struct ctx *c, const char *name)
 	}
 	if (rc)
 		return rc;
-	rc = print_record(r, false);
+	rec_list_begin(&out, c->o);
+	out.secrets = false;   /* open-iscsi: iface records never show them */
+	rec_list_add(&out, r);
+	rc = rec_list_end(&out, true);
 	rec_free(r);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/login.h"
 #include "iscsiadm/mode_node.h"
 #include "iscsiadm/node_sessions.h"
@@ -19,42 +20,44 @@
 #include "iscsiadm/print.h"
 #include "libiscsi-core/util.h"
 
-struct list_state {
-	int level;
-	struct print_tree tree;
-};
-
 static int list_one(struct ndb *db, const struct ndb_node_id *id, struct rec *rec,
 		    void *userdata)
 {
-	struct list_state *st = userdata;
-
 	(void)db; (void)rec;
-	if (st->level == 1)
-		print_tree_node(&st->tree, id);
-	else
-		print_node_flat(id);
+	id_out_add(userdata, id);
 	return 0;
 }
 
+/* -J: { "version", "print_level", "nodes": [...] }, also when empty. */
 static int node_list(struct ctx *c)
 {
-	struct list_state st = { .level = c->o->print_level };
+	struct json_object *arr = NULL, *doc = NULL;
+	int level = c->o->print_level;
 	struct ll_error err = { 0 };
+	struct id_out out;
 	struct ndb *db;
 	unsigned count = 0;
 	int rc;
 
-	if (st.level < -1 || st.level > 1) {
-		log_error("Invalid info level %d. Try 0 or 1.", st.level);
+	if (level < -1 || level > 1) {
+		log_error("Invalid info level %d. Try 0 or 1.", level);
 		return ISCSI_ERR_INVAL;
 	}
 	rc = ctx_db(c, &db);
 	if (rc)
 		return rc;
-	print_tree_init(&st.tree);
-	if (ndb_node_foreach(db, NULL, list_one, &st, &count, &err) < 0)
+	if (c->o->json) {
+		doc = json_doc_new();
+		json_set_int(doc, "print_level", level < 0 ? 0 : level);
+		arr = json_set_arr(doc, "nodes");
+	}
+	id_out_init(&out, arr, level, true);
+	if (ndb_node_foreach(db, NULL, list_one, &out, &count, &err) < 0) {
+		json_object_put(doc);
 		return ctx_report(&err);
+	}
+	if (doc)
+		json_doc_print(doc);
 	if (count == 0) {
 		log_error("No records found");
 		return ISCSI_ERR_NO_OBJS_FOUND;
@@ -62,41 +65,36 @@ static int node_list(struct ctx *c)
 	return 0;
 }
 
-struct show_state {
-	bool secrets;
-	int rc;
-};
-
 static int show_one(struct ndb *db, const struct ndb_node_id *id, struct rec *rec,
 		    void *userdata)
 {
-	struct show_state *st = userdata;
-	int rc = print_record(rec, st->secrets);
-
 	(void)db; (void)id;
-	if (rc && !st->rc)
-		st->rc = rc;
+	rec_list_add(userdata, rec);
 	return 0;
 }
 
 int node_show(struct ctx *c, const char *iface)
 {
-	struct show_state st = { .secrets = c->o->show_secrets };
 	struct ndb_filter f = ctx_node_filter(c, iface);
 	struct ll_error err = { 0 };
+	struct rec_list_out out;
 	struct ndb *db;
 	unsigned count = 0;
 	int rc = ctx_db(c, &db);
 
 	if (rc)
 		return rc;
-	if (ndb_node_foreach(db, &f, show_one, &st, &count, &err) < 0)
+	rec_list_begin(&out, c->o);
+	if (ndb_node_foreach(db, &f, show_one, &out, &count, &err) < 0) {
+		rec_list_end(&out, false);
 		return ctx_report(&err);
+	}
+	rc = rec_list_end(&out, true);
 	if (count == 0) {
 		log_error("No records found");
 		return ISCSI_ERR_NO_OBJS_FOUND;
 	}
-	return st.rc;
+	return rc;
 }
 
 static int login_list(struct ctx *c, struct node_list *l, bool one_more)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/node_sessions.h"
 #include "iscsiadm/nodes.h"
@@ -168,7 +169,7 @@ int node_logout_all(struct ctx *c, const char *mode)
 
 /* Rescan and stats: sessions in sysfs order, "No session found." when
  * none matches. */
-static int for_each_session(struct ctx *c, const char *iface,
+static int for_each_session(struct ctx *c, const char *iface, const char *json_key,
 			    int (*fn)(struct ctx *, const struct sysfs_session *const *, size_t))
 {
 	struct session_filter f = filter_of(c, iface);
@@ -180,6 +181,11 @@ static int for_each_session(struct ctx *c, const char *iface,
 	if (rc)
 		return rc;
 	if (n == 0) {
+		struct json_object *arr;
+
+		/* -J: the empty listing's document (json_key names it) */
+		if (c->o->json && json_key)
+			json_doc_print(json_doc_list(json_key, &arr));
 		log_error("No session found.");
 		rc = ISCSI_ERR_NO_OBJS_FOUND;
 	} else {
@@ -192,10 +198,10 @@ static int for_each_session(struct ctx *c, const char *iface,
 
 int node_rescan(struct ctx *c, const char *iface)
 {
-	return for_each_session(c, iface, sessions_rescan);
+	return for_each_session(c, iface, NULL, sessions_rescan);
 }
 
 int node_stats(struct ctx *c, const char *iface)
 {
-	return for_each_session(c, iface, sessions_stats);
+	return for_each_session(c, iface, "stats", sessions_stats);
 }

@@ -70,6 +70,82 @@ int print_record(const struct rec *r, bool secrets)
 	return 0;
 }
 
+void rec_list_begin(struct rec_list_out *o, const struct opts *opts)
+{
+	memset(o, 0, sizeof(*o));
+	o->json = opts->json;
+	o->secrets = opts->show_secrets;
+	if (o->json)
+		o->doc = json_doc_list("records", &o->arr);
+}
+
+static void add_pair(void *ud, const char *name, const char *value)
+{
+	json_set_str(ud, name, value);
+}
+
+void rec_list_add(struct rec_list_out *o, const struct rec *r)
+{
+	int rc;
+
+	if (o->json) {
+		rec_each_shown(r, o->secrets ? REC_FMT_SHOW_SECRETS : REC_FMT_SHOW, add_pair,
+			       json_arr_add_obj(o->arr));
+		return;
+	}
+	rc = print_record(r, o->secrets);
+	if (rc && !o->rc)
+		o->rc = rc;
+}
+
+struct json_object *rec_list_add_json(struct rec_list_out *o)
+{
+	return json_arr_add_obj(o->arr);
+}
+
+int rec_list_end(struct rec_list_out *o, bool print)
+{
+	if (o->doc && print)
+		json_doc_print(o->doc);
+	else if (o->doc)
+		json_object_put(o->doc);
+	o->doc = o->arr = NULL;
+	return o->rc;
+}
+
+void id_json(struct json_object *o, const char *target, const char *address, int port,
+	     int tpgt, const char *iface)
+{
+	json_set_str(o, "target", target);
+	json_set_str(o, "address", address);
+	json_set_int(o, "port", port);
+	json_set_int(o, "tpgt", tpgt);
+	if (iface)
+		json_set_str(o, "iface", iface);
+}
+
+void id_out_init(struct id_out *o, struct json_object *arr, int level, bool unsigned_tpgt)
+{
+	memset(o, 0, sizeof(*o));
+	o->arr = arr;
+	o->level = level;
+	o->unsigned_tpgt = unsigned_tpgt;
+	print_tree_init(&o->tree);
+}
+
+void id_out_add(struct id_out *o, const struct ndb_node_id *id)
+{
+	if (o->arr)
+		id_json(json_arr_add_obj(o->arr), id->target, id->address, id->port, id->tpgt,
+			id->iface);
+	else if (o->level >= 1)
+		print_tree_node(&o->tree, id);
+	else if (o->unsigned_tpgt)
+		print_node_flat(id);
+	else
+		print_portal_flat(id->target, id->address, id->port, id->tpgt);
+}
+
 static const char *or_empty(const char *v)
 {
 	return v && *v ? v : "<empty>";

@@ -13,6 +13,7 @@
 
 #include "db/nodedb.h"
 #include "db/record.h"
+#include "iscsiadm/json_out.h"
 
 /* `iscsiadm -m node`: "addr:port,tpgt iqn" with tpgt as unsigned, like
  * open-iscsi 2.1.8 (an unknown tpgt shows as 4294967295). */
@@ -37,6 +38,43 @@ void print_tree_node(struct print_tree *t, const struct ndb_node_id *id);
 
 /* "# BEGIN RECORD 2.1.8" ... "# END RECORD", secrets masked unless asked. */
 int print_record(const struct rec *r, bool secrets);
+
+/*
+ * Records as a listing: text prints each record as it comes (print_record),
+ * -J collects them into { "version", "records": [ { "key": value } ] }
+ * printed by rec_list_end(), values as the text shows them (secrets masked
+ * unless -S; null for `<empty>`).
+ */
+struct rec_list_out {
+	bool json, secrets;
+	struct json_object *doc, *arr;
+	int rc;                    /* first printing problem */
+};
+void rec_list_begin(struct rec_list_out *o, const struct opts *opts);
+void rec_list_add(struct rec_list_out *o, const struct rec *r);
+/* One record of "key", "value" pairs from elsewhere (firmware tables). */
+struct json_object *rec_list_add_json(struct rec_list_out *o);
+/* Prints the JSON document when print is set (an empty listing too), and
+ * frees it; returns the first problem of rec_list_add(). */
+int rec_list_end(struct rec_list_out *o, bool print);
+
+/*
+ * Node ids (target, portal, tpgt, iface) as open-iscsi's flat lines or
+ * -P 1 tree, or as JSON objects appended to arr.  tpgt prints unsigned in
+ * node mode, signed in discovery results (as open-iscsi); JSON has it
+ * signed (-1: unknown).
+ */
+struct id_out {
+	struct json_object *arr;   /* NULL: text */
+	int level;
+	bool unsigned_tpgt;
+	struct print_tree tree;
+};
+void id_out_init(struct id_out *o, struct json_object *arr, int level, bool unsigned_tpgt);
+void id_out_add(struct id_out *o, const struct ndb_node_id *id);
+/* The JSON object of one node id. */
+void id_json(struct json_object *o, const char *target, const char *address, int port,
+	     int tpgt, const char *iface);
 
 /* `iscsiadm -m iface`: "name transport,hwaddress,ipaddress,netdev,iname". */
 void print_iface_flat(const char *name, const struct rec *iface);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "iscsiadm/client.h"
+#include "iscsiadm/json_out.h"
 #include "iscsiadm/msg.h"
 #include "iscsiadm/session_ops.h"
 #include "iscsiadm/sessions.h"
@@ -23,8 +24,10 @@ struct session_batch {
 	size_t nset;
 	bool last_failure;       /* rc is the last failure, not the first */
 	int rc;
+	struct json_object *json;  /* -J: where statistics go (NULL: text) */
 	/* prints one outcome; returns the exit code it counts as */
-	int (*print)(const struct sysfs_session *s, struct client_result r);
+	int (*print)(const struct session_batch *sb, const struct sysfs_session *s,
+		     struct client_result r);
 };
 
 static int build_sid(void *ud, size_t i, struct ipc_msg *req)
@@ -42,7 +45,7 @@ static void session_result(void *ud, size_t i, struct client_result r)
 {
 	struct session_batch *sb = ud;
 
-	int status = sb->print(sb->list[i], r);
+	int status = sb->print(sb, sb->list[i], r);
 
 	if (status && (sb->last_failure || !sb->rc))
 		sb->rc = status;
@@ -61,7 +64,8 @@ static int run(struct client *cl, uint16_t type, int timeout_s, size_t n,
 	return sb->rc;
 }
 
-static int print_logout(const struct sysfs_session *s, struct client_result r)
+static int print_logout(const struct session_batch *sb, const struct sysfs_session *s,
+			struct client_result r)
 {
 	char what[SESSION_DESCR_MAX];
 
@@ -146,7 +150,8 @@ int sessions_logout(struct ctx *c, const struct sysfs_session *const *list, size
 	return rc;
 }
 
-static int print_rescan(const struct sysfs_session *s, struct client_result r)
+static int print_rescan(const struct session_batch *sb, const struct sysfs_session *s,
+			struct client_result r)
 {
 	if (r.status == 0)
 		return 0;
@@ -194,24 +199,43 @@ int sessions_rescan(struct ctx *c, const struct sysfs_session *const *list, size
 
 /* open-iscsi prints nothing for a session whose statistics failed; we
  * add iscsid's reason. */
-static int print_stats(const struct sysfs_session *s, struct client_result r)
+static int print_stats(const struct session_batch *sb, const struct sysfs_session *s,
+		       struct client_result r)
 {
 	struct ll_error err = { 0 };
+	struct ll_conn_stats st;
 
 	if (r.status) {
 		if (r.msg)
 			log_error("%s", r.msg);
 		return r.status;
 	}
-	if (stats_print_session(s, r.reply, &err) == 0)
-		return 0;
-	log_error("%s", err.msg);
-	return err.code;
+	if (ipc_stats_decode(r.reply, &st, &err) < 0) {
+		log_error("%s", err.msg);
+		return err.code;
+	}
+	if (sb->json)
+		stats_json_session(sb->json, s, &st);
+	else
+		stats_print_session(s, &st);
+	return 0;
 }
 
+/* -J: { "version", "stats": [ ... ] }, printed when every answer is in
+ * (sessions whose statistics failed are left out, as in the text). */
 int sessions_stats(struct ctx *c, const struct sysfs_session *const *list, size_t n)
 {
 	struct session_batch sb = { .list = list, .print = print_stats };
+	struct json_object *doc = NULL;
+	int rc;
 
-	return each_session(c, IPC_SESSION_STATS, STATS_TIMEOUT_S, n, &sb);
+	if (c->o->json)
+		doc = json_doc_list("stats", &sb.json);
+	rc = each_session(c, IPC_SESSION_STATS, STATS_TIMEOUT_S, n, &sb);
+	/* a failure before any answer leaves stdout empty */
+	if (doc && (rc == 0 || json_object_array_length(sb.json)))
+		json_doc_print(doc);
+	else
+		json_object_put(doc);
+	return rc;
 }

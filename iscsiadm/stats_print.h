@@ -9,17 +9,22 @@
  *   <TAB>timeout_err: 0
  *   iSCSI Extended:
  *   <TAB>tx_sendpage_failures: 0 (the transport's own, kernel order)
+ *
+ * or, with -J, the same counters as one object of the "stats" array (see
+ * iscsiadm-json(7)).  Both render the decoded IPC_SESSION_STATS reply.
  */
 #ifndef ISCSIADM_STATS_PRINT_H
 #define ISCSIADM_STATS_PRINT_H
 
-#include "libiscsi-core/errors.h"
-#include "libiscsi-core/ipc.h"
+#include <json-c/json.h>
+
+#include "libiscsi-core/ipc_stats.h"
 #include "sysfs/sysfs.h"
 
-/* Prints the block for s from iscsid's IPC_SESSION_STATS reply; nothing
- * is printed when the reply is malformed (err says why). */
-int stats_print_session(const struct sysfs_session *s, const struct ipc_msg *reply,
-			struct ll_error *err);
+void stats_print_session(const struct sysfs_session *s, const struct ll_conn_stats *st);
+
+/* Appends { "sid", "target", "portal", "iscsi_snmp", "iscsi_extended" }. */
+void stats_json_session(struct json_object *arr, const struct sysfs_session *s,
+			const struct ll_conn_stats *st);
 
 #endif

@@ -268,7 +268,156 @@ def kind_host(level, lines, doc):
             errors.append(f"host[{i}]: sessions in json at -P {level}")
 
 
-KINDS = {"session": kind_session, "host": kind_host}
+def parse_id_tree(lines, px=""):
+    """-P 1 node tree: Target / Portal / Iface Name -> [(t, addr, port, tpgt, iface)]."""
+    out, target, por = [], None, None
+    for line in lines:
+        assert line.startswith(px), line
+        line = line[len(px):]
+        if line.startswith("Target: "):
+            target = line[len("Target: "):]
+        elif line.startswith("\tPortal: "):
+            por = portal_tpgt(line[len("\tPortal: "):])
+            if px:  # iface tree: no Iface Name lines
+                out.append((target,) + por)
+        elif line.startswith("\t\tIface Name: "):
+            out.append((target,) + por + (line[len("\t\tIface Name: "):],))
+        else:
+            errors.append(f"unknown tree line {line!r}")
+    return out
+
+
+def id_tuple(j, iface=True):
+    t = (j["target"], j["address"], j["port"], j["tpgt"])
+    return t + (j["iface"],) if iface else t
+
+
+def compare_ids(where, level, lines, ids, unsigned_tpgt):
+    if level >= 1:
+        same(where, parse_id_tree(lines), [id_tuple(j) for j in ids])
+        return
+    flat = []
+    for line in lines:
+        p, target = line.split(" ", 1)
+        addr, port, tpgt = portal_tpgt(p)
+        if unsigned_tpgt and tpgt == 4294967295:
+            tpgt = -1  # open-iscsi prints an unknown tpgt unsigned
+        flat.append((target, addr, port, tpgt))
+    same(where, flat, [id_tuple(j, False) for j in ids])
+
+
+def kind_node(level, lines, doc):
+    same("print_level", max(level, 0), doc["print_level"])
+    compare_ids("nodes", level, lines, doc["nodes"], True)
+
+
+def kind_discovered(level, lines, doc):
+    same("print_level", max(level, 0), doc["print_level"])
+    compare_ids("targets", level, lines, doc["targets"], False)
+
+
+def kind_discovery(level, lines, doc):
+    same("print_level", max(level, 0), doc["print_level"])
+    st = doc["sendtargets"]
+    if level <= 0:
+        got = [f"{d['address']}:{d['port']} via sendtargets" for d in st]
+        same("sendtargets", lines, got)
+        return
+    sections, cur = {}, None
+    titles = {"SENDTARGETS:": "sendtargets", "iSNS:": "isns", "STATIC:": "static",
+              "FIRMWARE:": "firmware"}
+    for line in lines:
+        if line in titles:
+            cur = titles[line]
+            sections[cur] = []
+        elif line == "No targets found.":
+            continue
+        elif line.startswith("DiscoveryAddress: "):
+            addr, port = line[len("DiscoveryAddress: "):].rsplit(",", 1)
+            sections[cur].append({"address": addr, "port": int(port), "lines": []})
+        elif cur == "sendtargets":
+            sections[cur][-1]["lines"].append(line)
+        else:
+            sections[cur].append(line)
+    same("sendtargets.count", len(sections["sendtargets"]), len(st))
+    for i, (t, j) in enumerate(zip(sections["sendtargets"], st)):
+        same(f"sendtargets[{i}].portal", (t["address"], t["port"]), (j["address"], j["port"]))
+        same(f"sendtargets[{i}].targets", parse_id_tree(t["lines"]),
+             [id_tuple(x) for x in j["targets"]])
+    for key in ("isns", "static", "firmware"):
+        same(key, parse_id_tree(sections[key]), [id_tuple(x) for x in doc[key]])
+
+
+def kind_iface(level, lines, doc):
+    same("print_level", max(level, 0), doc["print_level"])
+    ifaces = doc["ifaces"]
+    if level <= 0:
+        same("count", len(lines), len(ifaces))
+        for i, (line, j) in enumerate(zip(lines, ifaces)):
+            name, rest = line.split(" ", 1)
+            want = [name] + [None if v == "<empty>" else v for v in rest.split(",", 4)]
+            got = [j[k] for k in ("name", "transport", "hwaddress", "ipaddress", "netdev",
+                                  "initiatorname")]
+            same(f"iface[{i}]", want, got)
+        return
+    if not lines:  # open-iscsi prints no tree without node records
+        same("targets", [], [t for j in ifaces for t in j["targets"]])
+        return
+    blocks = []
+    for line in lines:
+        if line.startswith("Iface: "):
+            blocks.append((line[len("Iface: "):], []))
+        else:
+            blocks[-1][1].append(line)
+    same("names", [b[0] for b in blocks], [j["name"] for j in ifaces])
+    for (name, body), j in zip(blocks, ifaces):
+        want = parse_id_tree(body, "\t")
+        got = [id_tuple(t, False) for t in j["targets"]]
+        # the tree prints a target and portal once for consecutive records
+        dedup = [g for k, g in enumerate(got) if k == 0 or g != got[k - 1]]
+        same(f"iface {name}.targets", want, dedup)
+
+
+def kind_record(level, lines, doc):
+    records, cur = [], None
+    for line in lines:
+        if line.startswith("# BEGIN RECORD "):
+            cur = []
+        elif line == "# END RECORD":
+            records.append(cur)
+        else:
+            k, v = line.split(" = ", 1)
+            cur.append((k, None if v == "<empty>" else v))
+    same("count", len(records), len(doc["records"]))
+    for i, (t, j) in enumerate(zip(records, doc["records"])):
+        same(f"record[{i}]", t, list(j.items()))
+
+
+def kind_stats(level, lines, doc):
+    blocks, cur, part = [], None, None
+    for line in lines:
+        m = re.fullmatch(r"Stats for session \[sid: (\d+), target: (\S+), portal: (.*),(\d+)\]",
+                         line)
+        if m:
+            cur = {"sid": int(m.group(1)), "target": m.group(2), "address": m.group(3),
+                   "port": int(m.group(4)), "iscsi_snmp": [], "iscsi_extended": []}
+            blocks.append(cur)
+        elif line in ("iSCSI SNMP:", "iSCSI Extended:"):
+            part = "iscsi_snmp" if line == "iSCSI SNMP:" else "iscsi_extended"
+        else:
+            k, v = line[1:].split(": ", 1)
+            cur[part].append((k, int(v)))
+    same("count", len(blocks), len(doc["stats"]))
+    for i, (t, j) in enumerate(zip(blocks, doc["stats"])):
+        same(f"stats[{i}].session", (t["sid"], t["target"], t["address"], t["port"]),
+             (j["sid"], j["target"], j["portal"]["address"], j["portal"]["port"]))
+        for part in ("iscsi_snmp", "iscsi_extended"):
+            same(f"stats[{i}].{part}", t[part], list(j[part].items()))
+
+
+KINDS = {"session": kind_session, "host": kind_host, "node": kind_node,
+         "discovered": kind_discovered, "discovery": kind_discovery, "iface": kind_iface,
+         "record": kind_record, "stats": kind_stats}
 
 
 def main():

@@ -43,6 +43,9 @@ for cmd in "-m fw" "-m fw -l" "-m discovery -t fw" "-m discovery -t fw -l"; do
 	check "no_table_message ($cmd)" [ "$ERR" = "iscsiadm: Could not get list of targets from firmware. (err 21)" ]
 	expect_out "no_table_no_stdout ($cmd)" ""
 done
+run -m fw -J
+expect_rc "no_table_json_exits_21" 21
+expect_out "no_table_json_empty_records" "$(printf '{\n  "version": 1,\n  "records": [\n  ]\n}')"
 run -m fw -P 1
 expect_rc "fw_P_refused" 7
 expect_err "fw_P_message" "iscsiadm: fw mode: option '-P' is not allowed/supported"
@@ -105,6 +108,13 @@ check "fw_secret_never_printed" not grep -q secret-of-16-ch <<<"$OUT$ERR"
 check "fw_two_records" [ "$(grep -c '^# END RECORD$' <<<"$OUT")" = 2 ]
 expect_err "fw_nothing_on_stderr" ""
 check "fw_touches_no_db" [ ! -e "$NODES" ]
+# -J: the same records, field by field (json_vs_text.py), secrets masked
+printf '%s\n' "$OUT" >"$TESTDIR/fw.txt"
+run -m fw -J
+printf '%s\n' "$OUT" >"$TESTDIR/fw.json"
+expect_rc "fw_json_exits_0" 0
+check "fw_json_matches_text" "$(dirname "$0")/json_vs_text.py" record 0 "$TESTDIR/fw.txt" "$TESTDIR/fw.json"
+check "fw_json_secret_never_printed" not grep -q secret-of-16-ch <<<"$OUT"
 put "$IB/ethernet0/origin" 3
 run -m fw
 expect_out_line "origin_3_is_dhcp" "iface.bootproto = DHCP"

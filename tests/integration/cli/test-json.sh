@@ -57,6 +57,8 @@ put "$SYS/devices/platform/host1/session2/target1:0:0/1:0:0:2/state" running
 put "$SYS/devices/platform/host1/session2/iscsi_session/session2/username" alice
 put "$SYS/class/iscsi_connection/connection2:0/header_digest" 1
 put "$SYS/devices/platform/host0/session1/iscsi_session/session1/abort_tmo" -1
+put "$SYS/class/iscsi_host/host1/hwaddress" 52:54:00:12:34:56
+put "$SYS/class/iscsi_host/host1/netdev" eth1
 
 # --- sessions: iscsid down (states unknown), then up
 for level in 0 1; do
@@ -79,7 +81,66 @@ expect_out "bad_level_prints_nothing" ""
 for level in 0 1 2 3 4; do
 	same_listing "host_P${level}" host $level -m host -P $level
 done
+run -m host -C flashnode -J
+expect_rc "no_flashnodes_exits_21" 21
+check "no_flashnodes_is_json" is_json
+
+# --- statistics (fake_iscsid's canned counters)
+same_listing "session_stats" stats 0 -m session -s
+same_listing "session_r1_stats" stats 0 -m session -r 1 -s
 fake_stop
+
+# --- node records: list, tree, one record (secrets masked, -S shows them)
+run -m node -J
+expect_rc "no_nodes_exits_21" 21
+check "no_nodes_is_json" is_json
+"$ISCSIADM" -m node -o new -T "$T1" -p 127.0.0.1:3260,1 >/dev/null
+"$ISCSIADM" -m node -o new -T "$T2" -p 127.0.0.1:3260 >/dev/null
+"$ISCSIADM" -m node -o new -T "$T3" -p '[::1]:3260,1' >/dev/null
+"$ISCSIADM" -m iface -o new -I if1 >/dev/null
+"$ISCSIADM" -m node -o new -T "$T1" -p 127.0.0.1:3260,1 -I if1 >/dev/null
+"$ISCSIADM" -m node -T "$T1" -p 127.0.0.1 -I default -o update \
+	-n node.session.auth.authmethod -v CHAP -n node.session.auth.username -v bob \
+	-n node.session.auth.password -v json-secret-pw >/dev/null
+for level in 0 1; do
+	same_listing "node_P${level}" node $level -m node -P $level
+done
+same_listing "node_record" record 0 -m node -T "$T1" -p 127.0.0.1
+same_listing "node_record_S" record 0 -m node -T "$T1" -p 127.0.0.1 -S
+same_listing "node_all_records" record 0 -m node -o show
+run -m node -T "$T1" -p 127.0.0.1 -I default -J
+check "record_json_masks_password" grep -q '"node.session.auth.password": "\*\*\*\*\*\*\*\*"' <<<"$OUT"
+check "record_json_hides_secret" not grep -q json-secret-pw <<<"$OUT"
+run -m node -T "$T1" -p 127.0.0.1 -I default -J -S
+check "record_json_S_shows_secret" grep -q '"node.session.auth.password": "json-secret-pw"' <<<"$OUT"
+run -m session -r 1 -J
+check "session_r1_record_is_json" is_json
+
+# --- ifaces
+"$ISCSIADM" -m iface -I if1 -o update -n iface.ipaddress -v 127.0.0.1 >/dev/null
+for level in 0 1; do
+	same_listing "iface_P${level}" iface $level -m iface -P $level
+done
+same_listing "iface_record" record 0 -m iface -I if1
+
+# --- discovery through (fake) iscsid, then the discovery records
+printf 'T %s\nP 127.0.0.1:3260,1\nP [fe80::1]:3260,1\nT %s\nP 127.0.0.1:3260,1\n' \
+	"$T1" "$T2" >"$TESTDIR/answer"
+fake_start --discover "$TESTDIR/answer"
+for level in 0 1; do
+	same_listing "discovered_P${level}" discovered $level \
+		-m discovery -t st -p 127.0.0.1 -o nonpersistent -P $level
+done
+same_listing "discovered_stored" discovered 0 -m discovery -t st -p 127.0.0.1
+same_listing "discoverydb_discovered" discovered 0 -m discoverydb -t st -p 127.0.0.1 -D
+fake_stop
+"$ISCSIADM" -m node -o new -T "$T3" -p 127.0.0.3 >/dev/null
+for level in 0 1; do
+	same_listing "discovery_P${level}" discovery $level -m discovery -P $level
+	same_listing "discoverydb_P${level}" discovery $level -m discoverydb -P $level
+done
+same_listing "discovery_record" record 0 -m discovery -p 127.0.0.1
+same_listing "discoverydb_record" record 0 -m discoverydb -t st -p 127.0.0.1
 
 # --- -J where nothing is listed: refused out loud
 for args in "-m session -u" "-m session -R" "-m node -l" "-m node -o delete" \
