@@ -352,7 +352,9 @@ f_node_update_begin() {
 	soak_adm -m node -T "${S_IQN[P]}" -p "${S_IP[P]}:3260" -o update -n "${u[0]}" -v "${u[1 + R]}" ||
 		not_ok "soak: -o update ${FX[$1]} of ${S_IQN[P]}" "$(tail -n 3 "$SOAK_DIR/adm.log")"
 }
-f_node_update_end() {
+f_node_update_end() { :; }
+# After the fault's recovery, outside any timed hold: iscsiadm can be slow.
+f_node_update_check() {
 	local i=${FT[$1]} kv
 	read -ra kv <<<"${FX[$1]}"
 	iscsiadm -m node -T "${S_IQN[i]}" -p "${S_IP[i]}:3260" 2>&1 | grep -qxF "${kv[0]} = ${kv[1]}" ||
@@ -441,16 +443,26 @@ _soak_recover() { # _soak_recover SLOT...
 		SOAK_COUNT[${FK[s]}]=$((${SOAK_COUNT[${FK[s]}]:-0} + 1))
 	done
 	REC_US=$((now - FE[$1]))
+	for s in "$@"; do
+		[[ $(type -t "f_${FK[s]}_check") == function ]] && "f_${FK[s]}_check" "$s"
+	done
 }
 
 _soak_ms() { vm_sleep "$(flt_us_to_s $(($1 * 1000)))"; }
 
+# Sleeps until the time T_US (from vm_now), if it is still ahead.
+_soak_until() { # _soak_until T_US
+	local left=$(($1 - $(vm_now)))
+	((left > 0)) && vm_sleep "$(flt_us_to_s "$left")"
+	return 0
+}
+
 soak_single() { # soak_single KIND
 	_soak_begin 0 "$1"
-	((FH[0] > 0)) && _soak_ms "${FH[0]}"
+	_soak_until $((FB[0] + FH[0] * 1000))
 	_soak_end 0
 	_soak_recover 0
-	diag "fault $SOAK_FAULTS: $1 ${FT[0]} hold $((FH[0]))ms ${FX[0]} recovered in $(flt_us_to_s "$REC_US") s"
+	diag "fault $SOAK_FAULTS: $1 ${FT[0]} hold $((FH[0]))ms (took $(flt_us_to_s $((FE[0] - FB[0]))) s) ${FX[0]} recovered in $(flt_us_to_s "$REC_US") s"
 }
 
 # Two faults, the second beginning while the first holds. Never both
@@ -476,18 +488,20 @@ soak_overlap() {
 	_soak_begin 0 "${PAIR[0]}"
 	soak_rand $((FH[0] + 1))
 	x=$R
-	_soak_ms "$x"
+	_soak_until $((FB[0] + x * 1000))
 	_soak_begin 1 "${PAIR[1]}"
-	end_a=$((FH[0] - x)) end_b=${FH[1]}
+	# Each ends at its own deadline: a slow step of one (an iscsiadm under
+	# load) must not stretch the other's outage.
+	end_a=$((FB[0] + FH[0] * 1000)) end_b=$((FB[1] + FH[1] * 1000))
 	if ((end_a <= end_b)); then
-		((end_a > 0)) && _soak_ms "$end_a"
+		_soak_until "$end_a"
 		_soak_end 0
-		((end_b - end_a > 0)) && _soak_ms $((end_b - end_a))
+		_soak_until "$end_b"
 		_soak_end 1
 	else
-		((end_b > 0)) && _soak_ms "$end_b"
+		_soak_until "$end_b"
 		_soak_end 1
-		_soak_ms $((end_a - end_b))
+		_soak_until "$end_a"
 		_soak_end 0
 	fi
 	FE[0]=$((FE[0] > FE[1] ? FE[0] : FE[1]))

@@ -63,8 +63,12 @@ def check_writer(i, path, faults, short_tmo):
         print(f"FAIL {name}: read back differed right after writes {mismatch[:5]}")
     if stray:
         k, rc, t1 = stray[0]
+        near = [f"{f['kind']} of {(f['end'] - f['begin']) / 1e6:.1f} s, recovered "
+                f"{(f['recovered'] - f['end']) / 1e6:.1f} s after"
+                for f in faults if str(i) in f["targets"].split(",")
+                and f["begin"] <= t1 <= f["recovered"] + SLACK_US]
         print(f"FAIL {name}: {len(stray)} I/O errors outside the long outages "
-              f"(first: write {k}, errno {rc})")
+              f"(first: write {k}, errno {rc}, during: {'; '.join(near) or 'no fault'})")
     else:
         print(f"PASS {name}: no I/O error outside long outages ({n} writes)")
     for f in longs:
