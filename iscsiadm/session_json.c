@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session_json.c: sessions as JSON (see session_json.h). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
 #include "iscsiadm/json_out.h"
 #include "iscsiadm/session_json.h"
 #include "iscsiadm/sessions.h"
@@ -129,6 +133,76 @@ static void add_devices(struct json_object *o, const struct session_view *v, boo
 	}
 }
 
+/* A wall-clock time in ms as ISO 8601 UTC ("2026-12-06T17:30:00.123Z"); 0: null. */
+static void set_time(struct json_object *o, const char *key, uint64_t ms)
+{
+	time_t t = (time_t)(ms / 1000u);
+	char buf[40], when[32];
+	struct tm tm;
+
+	if (!ms || !gmtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		json_set_null(o, key);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s.%03uZ", when, (unsigned)(ms % 1000u));
+	json_set_str(o, key, buf);
+}
+
+/* A duration in ms as seconds, written with exactly its three decimals. */
+static void set_seconds(struct json_object *o, const char *key, uint64_t ms)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64 ".%03u", ms / 1000u, (unsigned)(ms % 1000u));
+	json_object_object_add(o, key, json_object_new_double_s((double)ms / 1000.0, buf));
+}
+
+static void add_last_failure(struct json_object *o, const struct ll_health *h)
+{
+	struct json_object *f;
+
+	if (h->last_kind == LL_FAIL_NONE) {
+		json_set_null(o, "last_failure");
+		return;
+	}
+	f = json_set_obj(o, "last_failure");
+	json_set_str(f, "kind", ll_failure_kind_str(h->last_kind));
+	json_set_int(f, "code", h->last_code);
+	set_time(f, "time", h->last_ms);
+	json_set_str(f, "message", h->last_msg);
+}
+
+/* iscsid's history of the session (ipc_health.h); null when iscsid did not give it. */
+static void add_health(struct json_object *o, const struct session_view *v)
+{
+	const struct ll_health *h = v->health;
+	struct json_object *hj, *fails;
+
+	if (!h) {
+		json_set_null(o, "health");
+		return;
+	}
+	hj = json_set_obj(o, "health");
+	json_set_str(hj, "state", h->state);
+	json_set_bool(hj, "recovering", h->recovering);
+	json_set_bool(hj, "adopted", h->adopted);
+	set_time(hj, "history_start", h->since_ms);
+	set_time(hj, "logged_in_at", h->login_ms);
+	json_set_int(hj, "recoveries", h->recoveries);
+	set_seconds(hj, "recovery_seconds_total", h->recovery_total_ms);
+	if (h->recoveries)
+		set_seconds(hj, "last_recovery_seconds", h->recovery_last_ms);
+	else
+		json_set_null(hj, "last_recovery_seconds");
+	fails = json_set_obj(hj, "failures");
+	for (int k = LL_FAIL_NONE + 1; k < LL_FAIL_N_; k++)
+		json_set_int(fails, ll_failure_kind_str(k), h->failures[k]);
+	add_last_failure(hj, h);
+	json_set_str(hj, "portal", h->portal);
+	json_set_str(hj, "iface", h->iface);
+	json_set_str(hj, "local_address", h->local_address);
+}
+
 static void add_session(struct json_object *arr, const struct session_view *v,
 			unsigned parts)
 {
@@ -155,7 +229,8 @@ static void add_session(struct json_object *arr, const struct session_view *v,
 		add_params(o, v);
 	if (parts & (TREE_HOST | TREE_DEVICES))
 		add_devices(o, v, parts & TREE_HOST);
-	/* helper `health`: the "health" object goes here, from the view */
+	if (parts & TREE_HEALTH)
+		add_health(o, v);
 }
 
 struct json_object *session_json_array(const struct session_views *views)

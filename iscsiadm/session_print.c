@@ -243,7 +243,10 @@ int session_print(struct ctx *c, const struct sysfs_session *const *list, size_t
 		log_error("Invalid info level %d. Try 0 - 3.", level);
 		return ISCSI_ERR_INVAL;
 	}
-	rc = session_views_collect(c, list, n, session_level_parts(level), &views);
+	/* the health object is JSON's only: the text stays open-iscsi's */
+	rc = session_views_collect(c, list, n,
+				   session_level_parts(level) | (c->o->json ? TREE_HEALTH : 0),
+				   &views);
 	if (rc)
 		return rc;
 	if (c->o->json) {

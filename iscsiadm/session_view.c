@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iscsiadm/health_query.h"
 #include "iscsiadm/session_view.h"
 #include "iscsiadm/sessions.h"
 #include "libiscsi-core/errors.h"
@@ -66,6 +67,17 @@ static int collect_luns(struct session_view *v)
 	return 0;
 }
 
+static int collect_health(struct ctx *c, const struct sysfs_session *const *list, size_t n,
+			  struct session_views *out)
+{
+	out->health = calloc(n ? n : 1, sizeof(*out->health));
+	out->have_health = calloc(n ? n : 1, sizeof(*out->have_health));
+	if (!out->health || !out->have_health)
+		return -1;
+	health_query(c, list, n, out->health, out->have_health);
+	return 0;
+}
+
 int session_views_collect(struct ctx *c, const struct sysfs_session *const *list, size_t n,
 			  unsigned parts, struct session_views *out)
 {
@@ -78,6 +90,10 @@ int session_views_collect(struct ctx *c, const struct sysfs_session *const *list
 	/* iscsid's states are asked only when they are shown */
 	if (parts & TREE_STATE)
 		session_states_query(c, &out->st);
+	if ((parts & TREE_HEALTH) && collect_health(c, list, n, out) < 0) {
+		session_views_free(out);
+		return ISCSI_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct session_view *v = &out->v[i];
 
@@ -87,6 +103,7 @@ int session_views_collect(struct ctx *c, const struct sysfs_session *const *list
 		v->iscsid_state = session_state_sess(&out->st, list[i]->sid);
 		v->header_digest = digest_name(list[i]->conn.header_digest);
 		v->data_digest = digest_name(list[i]->conn.data_digest);
+		v->health = out->have_health && out->have_health[i] ? &out->health[i] : NULL;
 		if ((parts & TREE_DEVICES) && list[i]->has_host && collect_luns(v)) {
 			session_views_free(out);
 			return ISCSI_ERR_NOMEM;
@@ -100,6 +117,8 @@ void session_views_free(struct session_views *v)
 	for (size_t i = 0; i < v->n; i++)
 		free(v->v[i].luns);
 	free(v->v);
+	free(v->health);
+	free(v->have_health);
 	session_states_free(&v->st);
 	memset(v, 0, sizeof(*v));
 }

@@ -21,6 +21,7 @@
 
 #include "iscsiadm/ctx.h"
 #include "iscsiadm/session_state.h"
+#include "libiscsi-core/ipc_health.h"
 #include "sysfs/sysfs.h"
 
 /* The parts of a session tree; -m host shows other sets than -m session. */
@@ -32,6 +33,7 @@ enum session_tree_part {
 	TREE_PARAMS = 1u << 4,    /* negotiated iSCSI parameters */
 	TREE_HOST = 1u << 5,      /* "Host Number: H  State: ..." under Attached SCSI devices */
 	TREE_DEVICES = 1u << 6,   /* the LUNs and their disks */
+	TREE_HEALTH = 1u << 7,    /* iscsid's health of the session (JSON only) */
 };
 
 #define SESSION_DEV_MAX 64
@@ -51,12 +53,9 @@ struct session_view {
 	const char *data_digest;
 	struct lun_view *luns;           /* open-iscsi's order (alphasort of H:C:T:L) */
 	size_t nluns;
-	/*
-	 * Per-session health from iscsid (login time, recoveries, last
-	 * failure, ...) goes here: fill it in session_views_collect() and
-	 * render it in session_json.c ("health" object); the text output
-	 * never shows it.
-	 */
+	/* iscsid's history of the session (TREE_HEALTH); NULL when iscsid
+	 * did not give it.  JSON only: the text never shows it. */
+	const struct ll_health *health;
 };
 
 struct session_views {
@@ -64,6 +63,8 @@ struct session_views {
 	size_t n;
 	unsigned parts;                  /* enum session_tree_part bits */
 	struct session_states st;        /* asked from iscsid only for TREE_STATE */
+	struct ll_health *health;        /* TREE_HEALTH: one per session */
+	bool *have_health;
 };
 
 /* Collects the n sessions; returns 0 or ISCSI_ERR_NOMEM. */

@@ -16,7 +16,7 @@ packages=(
 	# VM tests: qemu, busybox initramfs, kernel unpacking, reference initiator
 	qemu-system-x86 busybox-static xz-utils kmod cpio open-iscsi
 	# multipath tests (dm-multipath in the VM), JSON output, metrics file tests
-	multipath-tools libjson-c-dev prometheus-node-exporter
+	multipath-tools libjson-c-dev prometheus-node-exporter jq
 )
 
 if [[ $(id -u) -ne 0 ]]; then

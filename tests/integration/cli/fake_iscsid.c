@@ -29,6 +29,10 @@
  *                         custom counters with values S*100+1..3
  *   --host-stats CODE[:MESSAGE]   HOST_STATS reply (default: 1 and iscsid's
  *                         "not supported by this transport" sentence)
+ * SESSION_HEALTH of session S answers made-up health: S recoveries and S
+ * conn_error failures, the last at 1765000000 + S seconds ("connection error
+ * 1020: TCP connection closed"), S * 1.5 s in recovery, logged in at
+ * 1765000000.5 s, except session 3, which is adopted (no login time).
  * LOGOUT, RESCAN, SESSION_INFO and SESSION_STATS lines in the log carry
  * "sid=N", "flags=F" and "sids=A,B" when the request had them,
  * HOST_STATS "host=N".
@@ -45,6 +49,7 @@
 #include <unistd.h>
 
 #include "libiscsi-core/ipc.h"
+#include "libiscsi-core/ipc_health.h"
 #include "libiscsi-core/ipc_stats.h"
 #include "libiscsi-core/util.h"
 
@@ -243,6 +248,36 @@ static void answer_stats(const struct ipc_msg *m, struct ipc_msg *r)
 	ipc_stats_encode(r, &st);
 }
 
+/* SESSION_HEALTH: made-up figures that depend on the session id. */
+static void answer_health(const struct ipc_msg *m, struct ipc_msg *r)
+{
+	struct ll_health h = { .since_ms = 1765000000000ULL, .login_ms = 1765000000500ULL };
+	uint32_t sid = 0;
+
+	if (ipc_msg_get_u32(m, IPC_A_SID, &sid) < 0) {
+		status(r, "16:health request without a session id");
+		return;
+	}
+	snprintf(h.state, sizeof(h.state), "LOGGED_IN");
+	h.adopted = sid == 3;
+	if (h.adopted)
+		h.login_ms = 0;
+	h.recoveries = sid;
+	h.recovery_total_ms = sid * 1500ULL;
+	h.recovery_last_ms = 1500;
+	h.failures[LL_FAIL_CONN_ERROR] = sid;
+	h.last_kind = LL_FAIL_CONN_ERROR;
+	h.last_code = 1020;
+	h.last_ms = 1765000000000ULL + sid * 1000ULL;
+	snprintf(h.last_msg, sizeof(h.last_msg), "connection error 1020: TCP connection closed");
+	snprintf(h.portal, sizeof(h.portal), "127.0.0.1:3260");
+	snprintf(h.iface, sizeof(h.iface), "default");
+	snprintf(h.local_address, sizeof(h.local_address), "127.0.0.1");
+	ipc_msg_add_u32(r, IPC_A_STATUS, 0);
+	ipc_msg_add_u32(r, IPC_A_SID, sid);
+	ipc_health_encode(r, &h);
+}
+
 /* SESSION_INFO: every --state session ("SID=CONN/SESS"). */
 static void answer_info(struct ipc_msg *r)
 {
@@ -306,6 +341,8 @@ static bool handle(struct conn *c, struct ipc_msg *m)
 		answer_info(r);
 	else if (m->type == IPC_SESSION_STATS)
 		answer_stats(m, r);
+	else if (m->type == IPC_SESSION_HEALTH)
+		answer_health(m, r);
 	else if (m->type == IPC_HOST_STATS)
 		status(r, cfg.host_stats ? cfg.host_stats :
 			  "1:host statistics are not supported by this transport (iscsi_tcp)");
