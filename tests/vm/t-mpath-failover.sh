@@ -22,7 +22,9 @@
 # every block holds its last write. Timings are printed as METRIC lines,
 # never asserted: the longest single write (stall) and the time from path
 # restored to path active in multipathd, per initiator, with the ratios
-# lunlink/open-iscsi.
+# lunlink/open-iscsi. Last, lunlink again with node.session.nr_sessions = 2
+# in both records: four sessions (two bound to each netdev), one map with
+# four active paths that reads back what was written.
 #
 #   LUNLINK_BUILD_DIR=build-vm tests/vm/run.sh tests/vm/t-mpath-failover.sh
 # LUNLINK_MPATH_WHO="lunlink" runs one initiator only (for working on it).
@@ -249,6 +251,45 @@ run_initiator() { # run_initiator WHO
 	stop_of "$who"
 }
 
+_sessions_disks() { # _sessions_disks N: N iSCSI disks exist
+	local d n=0
+	for d in /sys/class/iscsi_session/session*/device/target*/*:*:*:*/block/*; do
+		[[ -b /dev/${d##*/} ]] && n=$((n + 1))
+	done
+	((n == $1))
+}
+
+# node.session.nr_sessions = 2 through each bound iface: four sessions, four
+# paths of one map (lunlink only; its records are still there).
+nr_sessions_map() {
+	local i p
+	step "lunlink nr_sessions: starts"
+	ll_start_iscsid && mp_start || { not_ok "nr_sessions: iscsid and multipathd started"; return 1; }
+	for i in A B; do
+		[[ $i == A ]] && p=$PA || p=$PB
+		iscsiadm -m node -T "$IQN" -p "$p:3260" -I "if$i" -o update \
+			-n node.session.nr_sessions -v 2 >/dev/null ||
+			{ not_ok "nr_sessions: set to 2 through if$i"; return 1; }
+		expect_exit 0 iscsiadm -m node -T "$IQN" -p "$p:3260" -I "if$i" --login
+	done
+	vm_wait_for 30 _sessions_disks 4 && ok "nr_sessions=2 through ifA and ifB: four disks" ||
+		not_ok "nr_sessions=2 through ifA and ifB: four disks" "$(iscsiadm -m session 2>&1)"
+	i=$(ss -Htn state established dport = 3260)
+	expect_eq "$(grep -c '%vA:' <<<"$i") $(grep -c '%vB:' <<<"$i")" "2 2" \
+		"nr_sessions: two connections bound to vA, two to vB"
+	mp_settle
+	if mp_wait_map 4 60; then
+		ok "nr_sessions: one multipath map $MP_MAP with four active paths"
+		expect_eq "$(mp_ll_active "$MP_MAP")" 4 "nr_sessions: multipath -ll shows four active paths"
+		ll_random_check "$MP_DEV" 4 "nr_sessions: the map"
+	else
+		not_ok "nr_sessions: one multipath map with four active paths" "$(mp_paths)" "$(mp_ll)"
+	fi
+	mp_stop
+	iscsiadm -m node --logoutall=all >/dev/null 2>&1
+	ll_stop_iscsid
+}
+
 ratio() { # ratio A B -> A/B with 2 decimals
 	(($2 > 0)) || { echo "n/a"; return; }
 	printf '%d.%02d\n' $(($1 / $2)) $(((($1 * 100) / $2) % 100))
@@ -277,5 +318,6 @@ at_exit ll_diag_on_failure
 at_exit mp_diag
 setup
 for who in $WHO_LIST; do run_initiator "$who"; done
+[[ " $WHO_LIST " == *" lunlink "* ]] && nr_sessions_map
 metrics
 done_testing
