@@ -126,17 +126,6 @@ disk_of_sid() { # disk_of_sid SID: sets DISK
 	[[ -n $DISK && -b /dev/$DISK ]]
 }
 
-sid_of_portal() { # sid_of_portal ADDR
-	local c
-	for c in /sys/class/iscsi_connection/connection*:0; do
-		[[ -e $c/persistent_address && $(<"$c/persistent_address") == "$1" ]] || continue
-		c=${c##*/connection}
-		echo "${c%%:*}"
-		return 0
-	done
-	return 1
-}
-
 login_through() { # login_through PORTAL IFACE NAME
 	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$1:3260" -I "$2" --login
 	expect_match "$OUT" "Login to \[iface: $2, target: $IQN, portal: $1,3260\] successful" \
@@ -155,7 +144,7 @@ check_sessions() {
 	login_through "$PA" ifA "path A"
 	login_through "$PB" ifB "path B"
 	modprobe sd_mod
-	sa=$(sid_of_portal "$PA") sb=$(sid_of_portal "$PB")
+	sa=$(ll_sid_of_portal "$PA") sb=$(ll_sid_of_portal "$PB")
 	expect_bound_conn 192.0.2.1 vA "$PA" "path A"
 	expect_bound_conn 198.51.100.1 vB "$PB" "path B"
 	diag "$(ss -Htn state established dport = 3260)"

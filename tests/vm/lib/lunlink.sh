@@ -17,6 +17,7 @@
 #   ll_session_disks IQN        the sdX names of the sessions to IQN, LUN order
 #   ll_disk_of IQN              sets DISK to the first disk once /dev/DISK exists
 #   ll_sid_of IQN               the session id of the (first) session to IQN
+#   ll_sid_of_portal ADDR       the session id of the session to portal ADDR
 #   ll_node_update IQN PORTAL NAME VALUE
 #   ll_node_chap IQN PORTAL USER PASS [USER_IN PASS_IN]
 #   ll_random_check DEV MIB NAME  write MIB MiB of random data with O_DIRECT,
@@ -96,6 +97,17 @@ ll_sid_of() { # ll_sid_of IQN -> session id
 	for s in /sys/class/iscsi_session/session*; do
 		[[ -e $s/targetname && $(<"$s/targetname") == "$1" ]] || continue
 		echo "${s##*/session}"
+		return 0
+	done
+	return 1
+}
+
+ll_sid_of_portal() { # ll_sid_of_portal ADDR -> session id
+	local c
+	for c in /sys/class/iscsi_connection/connection*:0; do
+		[[ -e $c/persistent_address && $(<"$c/persistent_address") == "$1" ]] || continue
+		c=${c##*/connection}
+		echo "${c%%:*}"
 		return 0
 	done
 	return 1
