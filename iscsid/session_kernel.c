@@ -57,35 +57,32 @@ static const struct {
 };
 
 /*
- * The SCSI host's netdev and hwaddress, so sysfs and -m session -P 1 show
- * the netdev this connection was bound to (the kernel reports ipaddress
- * from the socket itself).  Not the initiator name: open-iscsi 2.1.8 leaves
- * an iscsi_tcp host's initiatorname unset (the name is per session), and
- * `iscsiadm -m host` prints it, <empty> there (seen in the test VM,
- * tests/vm/t-hostfw-reference.sh).  Only informational: a kernel that
+ * The SCSI host's netdev and hwaddress are the iface record's
+ * net_ifacename and hwaddress as written, as open-iscsi 2.1.8 sets them
+ * (empty ones too, so sysfs reads "" rather than "(null)"): an iface bound
+ * by name shows its netdev and an empty hwaddress, one bound by MAC its
+ * hwaddress and an empty netdev, and `-m session -P 1` prints "default"
+ * for an empty one.  The kernel
+ * reports ipaddress from the socket itself.  Not the initiator name:
+ * open-iscsi leaves an iscsi_tcp host's initiatorname unset (the name is
+ * per session), and `iscsiadm -m host` prints it, <empty> there
+ * (tests/vm/t-hostfw-reference.sh).  Only informational: a kernel that
  * refuses them is logged, not fatal.
  */
 static void set_host_params(struct session *s)
 {
 	const struct ifacebind *b = &s->lp.tcp.bind;
-	char mac[64] = "";
 	const struct {
 		enum kabi_host_param param;
 		const char *value;
 	} rows[] = {
-		{ KABI_HOST_PARAM_NETDEV_NAME, b->bound_dev },
-		{ KABI_HOST_PARAM_HWADDRESS, mac },
+		{ KABI_HOST_PARAM_NETDEV_NAME, b->netdev },
+		{ KABI_HOST_PARAM_HWADDRESS, b->hwaddress },
 	};
 
-	if (b->bound_dev[0] && ifacebind_mac_of_netdev(b->sysroot, b->bound_dev, mac,
-						       sizeof(mac)) < 0)
-		mac[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		int r;
+		int r = kernel_set_host_param(s->d->kernel, s->host_no, rows[i].param, rows[i].value);
 
-		if (!rows[i].value[0])
-			continue;
-		r = kernel_set_host_param(s->d->kernel, s->host_no, rows[i].param, rows[i].value);
 		if (r < 0 && r != -ENOSYS)
 			log_warn("%s: cannot set host%u parameter %d to %s: %s", s->where,
 				 s->host_no, rows[i].param, rows[i].value, strerror(-r));
