@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* iscsi_id.c: from a block device's DEVPATH to its iSCSI session (see iscsi_id.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -144,6 +147,103 @@ static void read_portal(const char *root, unsigned sid, char *out, size_t len)
 		out[0] = '\0';
 }
 
+/* The disk of session sid for LUN lun: its sysfs directory in out. */
+static bool session_lun_disk(const char *root, unsigned sid, unsigned lun, char *out,
+			     size_t len)
+{
+	char pat[PATH_MAX];
+	glob_t g;
+	bool found;
+
+	if ((size_t)snprintf(pat, sizeof(pat),
+			     "%s/class/iscsi_session/session%u/device/target*/*:*:*:%u/block/*",
+			     root, sid, lun) >= sizeof(pat))
+		return false;
+	if (glob(pat, 0, NULL, &g) != 0)
+		return false;
+	found = str_copy(out, len, g.gl_pathv[0]) == 0;
+	globfree(&g);
+	return found;
+}
+
+/*
+ * The lowest-numbered session below `below` (0: any), other than skip, to
+ * target whose LUN lun has a disk; its disk directory in disk.  0 when
+ * there is none.
+ */
+static unsigned lowest_with_lun(const char *root, const char *target, unsigned lun,
+				unsigned skip, unsigned below, char *disk, size_t len)
+{
+	char dir[PATH_MAX], name[IQN_NAME_MAX + 1], path[PATH_MAX];
+	unsigned best = 0, sid;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/class/iscsi_session", root);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (!match_session(de->d_name, &sid) || sid == skip || (below && sid >= below) ||
+		    (best && sid >= best))
+			continue;
+		read_target(root, sid, name, sizeof(name));
+		if (strcmp(name, target) != 0 || !session_lun_disk(root, sid, lun, path, sizeof(path)))
+			continue;
+		best = sid;
+		str_copy(disk, len, path);
+	}
+	closedir(d);
+	return best;
+}
+
+/* Writes "change" to DIR/uevent: the kernel sends a change event. */
+static int send_change(const char *dir)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/uevent", dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, "change", 6);
+	close(fd);
+	return n == 6 ? 0 : -EIO;
+}
+
+int iscsi_id_promote(const char *root, const char *target, unsigned lun, unsigned gone_sid)
+{
+	char disk[PATH_MAX], part[PATH_MAX];
+	struct dirent *de;
+	int sent = 0, r;
+	DIR *d;
+
+	if (!lowest_with_lun(root, target, lun, gone_sid, 0, disk, sizeof(disk)))
+		return 0;
+	r = send_change(disk);
+	if (r < 0)
+		return r;
+	sent++;
+	/* its partitions claim TARGET-lun-N-partM the same way */
+	d = opendir(disk);
+	if (!d)
+		return sent;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    (size_t)snprintf(part, sizeof(part), "%s/%s/partition", disk, de->d_name) >=
+			    sizeof(part) || access(part, F_OK) < 0)
+			continue;
+		part[strlen(part) - strlen("/partition")] = '\0';
+		if (send_change(part) == 0)
+			sent++;
+	}
+	closedir(d);
+	return sent;
+}
+
 int iscsi_id_lookup(const char *root, const char *devpath, struct iscsi_id *id)
 {
 	char full[PATH_MAX];
@@ -166,6 +266,9 @@ int iscsi_id_lookup(const char *root, const char *devpath, struct iscsi_id *id)
 		return -ENOENT;
 	read_target(root, id->sid, id->target, sizeof(id->target));
 	read_portal(root, id->sid, id->portal, sizeof(id->portal));
+	if (id->target[0])
+		id->first = !lowest_with_lun(root, id->target, id->lun, id->sid, id->sid, full,
+					     sizeof(full));
 	return 0;
 }
 
@@ -177,4 +280,6 @@ void iscsi_id_print(FILE *f, const struct iscsi_id *id)
 		fprintf(f, "ID_ISCSI_TARGET=%s\n", id->target);
 	if (id->portal[0])
 		fprintf(f, "ID_ISCSI_PORTAL=%s\n", id->portal);
+	if (id->target[0])
+		fprintf(f, "ID_ISCSI_FIRST_SESSION=%d\n", id->first ? 1 : 0);
 }

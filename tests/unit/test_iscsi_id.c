@@ -250,7 +250,8 @@ START_TEST(test_iscsi_id_prints_udev_import_lines_and_omits_empty_values)
 	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\n"
 			      "ID_ISCSI_LUN=1\n"
 			      "ID_ISCSI_TARGET=" TARGET "\n"
-			      "ID_ISCSI_PORTAL=127.0.0.1:3260\n");
+			      "ID_ISCSI_PORTAL=127.0.0.1:3260\n"
+			      "ID_ISCSI_FIRST_SESSION=1\n");
 	free(out);
 
 	tu_put(SESSION_DIR "/targetname", "iqn.2003-01.org.x:t1\nID_ISCSI_LUN=99");
@@ -259,6 +260,128 @@ START_TEST(test_iscsi_id_prints_udev_import_lines_and_omits_empty_values)
 	out = print_to_string(&id);
 	ck_assert_str_eq(out, "ID_ISCSI_SESSION=3\nID_ISCSI_LUN=1\n");
 	free(out);
+	tu_scratch_remove();
+}
+END_TEST
+
+static void add_disk(unsigned sid, unsigned host, const char *disk);
+
+/* Session SID on host HOST to TARGET_NAME; with DISK, LUN 1 is that disk
+ * with partition DISK1 (uevent files stand in for the kernel's). */
+static void add_session(unsigned sid, unsigned host, const char *target_name, const char *disk)
+{
+	char sess[128], rel[256];
+
+	snprintf(sess, sizeof(sess), "devices/platform/host%u/session%u", host, sid);
+	tu_mkdirs("%s/iscsi_session/session%u", sess, sid);
+	tu_mkdirs("class/iscsi_session");
+	snprintf(rel, sizeof(rel), "class/iscsi_session/session%u", sid);
+	{
+		char to[256];
+
+		snprintf(to, sizeof(to), "../../%s/iscsi_session/session%u", sess, sid);
+		tu_link(to, rel);
+	}
+	snprintf(rel, sizeof(rel), "%s/iscsi_session/session%u/device", sess, sid);
+	{
+		char to[64];
+
+		snprintf(to, sizeof(to), "../../../session%u", sid);
+		tu_link(to, rel);
+	}
+	snprintf(rel, sizeof(rel), "%s/iscsi_session/session%u/targetname", sess, sid);
+	tu_put(rel, target_name);
+	if (disk)
+		add_disk(sid, host, disk);
+}
+
+static void add_disk(unsigned sid, unsigned host, const char *disk)
+{
+	char sess[128], rel[256];
+
+	snprintf(sess, sizeof(sess), "devices/platform/host%u/session%u", host, sid);
+	snprintf(rel, sizeof(rel), "%s/target%u:0:0/%u:0:0:1/block/%s/%s1", sess, host, host,
+		 disk, disk);
+	tu_mkdirs("%s", rel);
+	tu_put(strcat(rel, "/partition"), "1");
+	snprintf(rel, sizeof(rel), "%s/target%u:0:0/%u:0:0:1/block/%s/%s1/uevent", sess, host,
+		 host, disk, disk);
+	tu_put(rel, "");
+	snprintf(rel, sizeof(rel), "%s/target%u:0:0/%u:0:0:1/block/%s/uevent", sess, host, host,
+		 disk);
+	tu_put(rel, "");
+}
+
+static bool first_of(unsigned sid, unsigned host, const char *disk)
+{
+	char path[256];
+	struct iscsi_id id;
+
+	snprintf(path, sizeof(path),
+		 "/devices/platform/host%u/session%u/target%u:0:0/%u:0:0:1/block/%s", host, sid,
+		 host, host, disk);
+	ck_assert_int_eq(iscsi_id_lookup(tu_root, path, &id), 0);
+	ck_assert_uint_eq(id.sid, sid);
+	return id.first;
+}
+
+static const char *uevent_of(unsigned sid, unsigned host, const char *disk, const char *part)
+{
+	static char buf[64];
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path),
+		 "%s/devices/platform/host%u/session%u/target%u:0:0/%u:0:0:1/block/%s%s%s/uevent",
+		 tu_root, host, sid, host, host, disk, part ? "/" : "", part ? part : "");
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* Sessions 4, 7 and 9 to TARGET, 5 to another target: the link belongs to
+ * the lowest-numbered session with the LUN, whatever order disks came in. */
+START_TEST(test_iscsi_id_lowest_session_owns_the_link)
+{
+	tu_scratch_new();
+	add_session(7, 2, TARGET, "sdb");
+	add_session(9, 3, TARGET, "sdc");
+	add_session(5, 4, "iqn.2003-01.org.linux-iscsi:other", "sdd");
+	ck_assert(first_of(7, 2, "sdb"));
+	ck_assert(!first_of(9, 3, "sdc"));
+	ck_assert(first_of(5, 4, "sdd"));           /* another target: its own link */
+	add_session(4, 1, TARGET, NULL);             /* lower, but no disk for LUN 1 yet */
+	ck_assert(first_of(7, 2, "sdb"));
+	add_disk(4, 1, "sda");
+	ck_assert(first_of(4, 1, "sda"));
+	ck_assert(!first_of(7, 2, "sdb"));
+	ck_assert(!first_of(9, 3, "sdc"));
+	tu_scratch_remove();
+}
+END_TEST
+
+/* The owner (session 4) is gone: the next lowest (7) gets a change event
+ * for its disk and partition, nobody else does. */
+START_TEST(test_iscsi_id_promote_wakes_the_next_lowest_session)
+{
+	tu_scratch_new();
+	add_session(7, 2, TARGET, "sdb");
+	add_session(9, 3, TARGET, "sdc");
+	add_session(5, 4, "iqn.2003-01.org.linux-iscsi:other", "sdd");
+	ck_assert_int_eq(iscsi_id_promote(tu_root, TARGET, 1, 4), 2);
+	ck_assert_str_eq(uevent_of(7, 2, "sdb", NULL), "change");
+	ck_assert_str_eq(uevent_of(7, 2, "sdb", "sdb1"), "change");
+	ck_assert_str_eq(uevent_of(9, 3, "sdc", NULL), "");
+	ck_assert_str_eq(uevent_of(5, 4, "sdd", NULL), "");
+	/* the removed disk's session may still be there: it is skipped */
+	ck_assert_int_eq(iscsi_id_promote(tu_root, TARGET, 1, 7), 2);
+	ck_assert_str_eq(uevent_of(9, 3, "sdc", NULL), "change");
+	ck_assert_int_eq(iscsi_id_promote(tu_root, TARGET, 2, 4), 0);   /* no LUN 2 */
+	ck_assert_int_eq(iscsi_id_promote(tu_root, "iqn.2003-01.org.x:none", 1, 4), 0);
 	tu_scratch_remove();
 }
 END_TEST
@@ -278,6 +401,8 @@ int main(void)
 		test_iscsi_id_malformed_paths_are_einval,
 		test_iscsi_id_vanished_session_is_enoent,
 		test_iscsi_id_prints_udev_import_lines_and_omits_empty_values,
+		test_iscsi_id_lowest_session_owns_the_link,
+		test_iscsi_id_promote_wakes_the_next_lowest_session,
 		NULL,
 	};
 
