@@ -6,6 +6,15 @@
 # each) and every disk appears with its exact size; -m session lists both;
 # --logoutall=all logs out of both; node.startup automatic vs manual with
 # --loginall=automatic; -m session -r SID -u logs out one session.
+# Several sessions to one node: node.session.nr_sessions = 2 opens two
+# (two SCSI hosts, two disks with the same data, two sessions at LIO, so
+# distinct ISIDs), a second login says they are present (exit 15), -r SID
+# -o new adds a third, an iscsid restart adopts all three and each one
+# recovers on its own after its connection is killed, and logging out the
+# node logs out all of them.  With systemd-udevd running and lunlink's
+# rule, /dev/disk/by-iscsi/TARGET-lun-0 names the lowest session's disk
+# and keeps it while sessions are added, then moves to the next lowest
+# when that session logs out.
 #
 #   LUNLINK_BUILD_DIR=build-vm tests/vm/run.sh tests/vm/t-lunlink-multi.sh
 set -o pipefail
@@ -25,8 +34,11 @@ IQN_B=iqn.2003-01.org.lunlink.test:multi-b
 SIZES_A="16384 24576 40961"
 SIZES_B=32768
 
+UDEVD_PID=
+
 cleanup() {
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1
+	[[ -n $UDEVD_PID ]] && kill "$UDEVD_PID" 2>/dev/null
 	ll_stop_iscsid
 	lio_teardown
 }
@@ -124,10 +136,155 @@ Logout of [sid: $sid, target: $IQN_B, portal: $P,3260] successful." "-m session 
 	expect_eq "$(ll_sid_of "$IQN_B")" "" "no session to B left"
 }
 
+sids_of() { # sids_of IQN -> its session ids, ascending
+	local s out=()
+	for s in /sys/class/iscsi_session/session*; do
+		[[ -e $s/targetname && $(<"$s/targetname") == "$1" ]] && out+=("${s##*/session}")
+	done
+	printf '%s\n' "${out[@]}" | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
+disk_of_sid() { # disk_of_sid SID -> sdX of its first LUN
+	local d
+	for d in /sys/class/iscsi_session/session"$1"/device/target*/*:*:*:*/block/*; do
+		[[ -e $d ]] && echo "${d##*/}" && return 0
+	done
+	return 1
+}
+
+host_of_sid() { # host_of_sid SID -> H of hostH
+	local p
+	p=$(readlink -f "/sys/class/iscsi_session/session$1")
+	p=${p%/session*}
+	echo "${p##*/host}"
+}
+
+count_is() { [[ $(wc -w <<<"$(sids_of "$1")") == "$2" ]]; }
+
+disks_ready() { # disks_ready IQN N: N sessions, each with its disk in /dev
+	local s d n=0
+	for s in $(sids_of "$1"); do
+		d=$(disk_of_sid "$s") && [[ -b /dev/$d ]] && n=$((n + 1))
+	done
+	((n == $2))
+}
+
+all_logged_in() { # all_logged_in IQN N
+	local s n=0
+	for s in $(sids_of "$1"); do
+		[[ $(</sys/class/iscsi_session/session$s/state) == LOGGED_IN ]] && n=$((n + 1))
+	done
+	((n == $2))
+}
+
+lio_sessions() { grep -c . "$LIO_CFS/iscsi/$1/tpgt_1/dynamic_sessions"; }
+
+# systemd-udevd with lunlink's rule (iscsi_id from this build) next to
+# the system's rules; no coldplug, only the disks that come from now on.
+start_udevd() {
+	mkdir -p /etc/udev/rules.d /run/udev
+	sed "s#[^\"]*/iscsi_id#$LL_BUILD/udev/iscsi_id#" "$LL_BUILD/udev/69-lunlink-iscsi.rules" \
+		>/etc/udev/rules.d/69-lunlink-iscsi.rules
+	setsid /lib/systemd/systemd-udevd >"$LL_DIR/udevd.log" 2>&1 &
+	UDEVD_PID=$!
+	vm_wait_for 10 test -S /run/udev/control && ok "systemd-udevd started" ||
+		not_ok "systemd-udevd started"
+}
+
+link_target() { # link_target IQN -> sdX the by-iscsi link of LUN 0 names
+	udevadm settle -t 20
+	local l
+	l=$(readlink -f "/dev/disk/by-iscsi/$1-lun-0") && echo "${l##*/}"
+}
+
+check_nr_sessions() {
+	local d="[iface: default, target: $IQN_B, portal: $P,3260]" sids s1 s2 disk1 disk2
+	local pat=$LL_DIR/pattern back=$LL_DIR/readback t0
+	expect_exit 0 iscsiadm -m node -T "$IQN_B" -p "$P" -o update -n node.session.nr_sessions -v 2
+	t0=$(vm_now)
+	start_udevd
+	diag "udevd start: $(vm_seconds_since "$t0") s"
+	t0=$(vm_now)
+	expect_exit 0 iscsiadm -m node -T "$IQN_B" -p "$P" --login
+	expect_eq "$OUT" "Logging in to $d (multiple)
+Logging in to $d (multiple)
+Login to $d successful.
+Login to $d successful." "nr_sessions=2: two Login lines, as open-iscsi"
+	vm_wait_for 20 disks_ready "$IQN_B" 2
+	diag "nr_sessions=2 login to 2 disks: $(vm_seconds_since "$t0") s"
+	read -r s1 s2 <<<"$(sids_of "$IQN_B")"
+	[[ -n $s1 && -n $s2 ]] && ok "nr_sessions=2: two sessions ($s1 $s2)" ||
+		not_ok "nr_sessions=2: two sessions" "sessions: $(sids_of "$IQN_B")"
+	[[ $(host_of_sid "$s1") != "$(host_of_sid "$s2")" ]] &&
+		ok "each session has its own SCSI host" || not_ok "each session has its own SCSI host"
+	disk1=$(disk_of_sid "$s1")
+	disk2=$(disk_of_sid "$s2")
+	[[ -n $disk1 && -n $disk2 && $disk1 != "$disk2" ]] &&
+		ok "each session has its own disk ($disk1 $disk2)" || not_ok "each session has its own disk"
+	head -c $((4 << 20)) /dev/urandom >"$pat"
+	dd if="$pat" of="/dev/$disk1" bs=1M count=4 oflag=direct status=none
+	dd if="/dev/$disk2" of="$back" bs=1M count=4 iflag=direct status=none
+	cmp -s "$pat" "$back" && ok "data written through one session reads back through the other" ||
+		not_ok "data written through one session reads back through the other"
+	expect_eq "$(lio_sessions "$IQN_B")" 2 "LIO holds two sessions (distinct ISIDs)"
+	expect_eq "$(link_target "$IQN_B")" "$disk1" "by-iscsi link names the lowest session's disk"
+	expect_exit 15 iscsiadm -m node -T "$IQN_B" -p "$P" --login
+	expect_eq "$OUT" "iscsiadm: default: 2 sessions requested, but 2 already present.
+iscsiadm: Could not log into all portals" "second login: open-iscsi's lines"
+	expect_exit 0 iscsiadm -m session -r "$s1" -o new
+	expect_eq "$OUT" "Logging in to $d (multiple)
+Login to $d successful." "-o new: open-iscsi's lines"
+	vm_wait_for 20 disks_ready "$IQN_B" 3
+	sids=$(sids_of "$IQN_B")
+	expect_eq "$(wc -w <<<"$sids")" 3 "-o new adds a third session"
+	expect_eq "$(link_target "$IQN_B")" "$disk1" "a third session leaves the by-iscsi link alone"
+	expect_exit 0 iscsiadm -m session
+	expect_eq "$(grep -c "$IQN_B" <<<"$OUT")" 3 "-m session lists the three"
+	expect_exit 0 iscsiadm -m session -P 1
+	expect_eq "$(grep -c "SID:" <<<"$OUT")" 3 "-m session -P 1 has three SID lines"
+}
+
+check_nr_sessions_restart() {
+	local sids killed s1 s2
+	sids=$(sids_of "$IQN_B")
+	ll_stop_iscsid
+	ll_start_iscsid || not_ok "iscsid restarted"
+	expect_exit 0 iscsiadm -m session -P 1
+	expect_eq "$(grep -c "iSCSI Connection State: LOGGED IN" <<<"$OUT")" 3 \
+		"after an iscsid restart all three sessions are adopted"
+	killed=$(ss -HtnK state established dst 127.0.0.1 dport = 3260 2>/dev/null | grep -c .)
+	diag "connections killed: $killed"
+	expect_eq "$killed" 3 "the three connections were killed"
+	vm_wait_for 5 test "$(</sys/class/iscsi_session/session${sids%% *}/state)" != LOGGED_IN
+	vm_wait_for 30 all_logged_in "$IQN_B" 3
+	# a reinstatement (two sessions with one ISID) would drop one again
+	vm_sleep 1
+	expect_eq "$(sids_of "$IQN_B")" "$sids" "the same three sessions recovered"
+	all_logged_in "$IQN_B" 3 && ok "all three LOGGED_IN after recovery" ||
+		not_ok "all three LOGGED_IN after recovery"
+	expect_eq "$(lio_sessions "$IQN_B")" 3 "LIO holds three sessions after recovery (distinct ISIDs)"
+	read -r s1 s2 _ <<<"$sids"
+	expect_exit 0 iscsiadm -m session -r "$s1" -u
+	vm_wait_for 10 count_is "$IQN_B" 2
+	expect_eq "$(link_target "$IQN_B")" "$(disk_of_sid "$s2")" \
+		"by-iscsi link moves to the next lowest session when the lowest logs out"
+	expect_exit 0 iscsiadm -m node -T "$IQN_B" -p "$P" -u
+	expect_eq "$(grep -c "^Logout of .*successful" <<<"$OUT")" 2 "node logout logs out the other two"
+	vm_wait_for 10 count_is "$IQN_B" 0
+	expect_eq "$(sids_of "$IQN_B")" "" "no session to B left"
+	expect_exit 0 iscsiadm -m node -T "$IQN_B" -p "$P" -o update -n node.session.nr_sessions -v 1
+}
+
 at_exit cleanup
 at_exit ll_diag_on_failure
 setup
 check_loginall
 check_logoutall
 check_startup
+T_NR=$(vm_now)
+check_nr_sessions
+diag "nr_sessions, udev link and -o new: $(vm_seconds_since "$T_NR") s"
+T_NR=$(vm_now)
+check_nr_sessions_restart
+diag "restart, recovery and logout of the node's sessions: $(vm_seconds_since "$T_NR") s"
 done_testing
