@@ -29,8 +29,9 @@ static bool discoverydb_lists(const struct opts *o)
 {
 	if (o->login)
 		return false;
+	/* -D -o new prints "New discovery record ... added." first */
 	if (o->discover)
-		return true;
+		return !(o->op & OP_NEW);
 	return op_lists(o);
 }
 

@@ -145,7 +145,7 @@ same_listing "discoverydb_record" record 0 -m discoverydb -t st -p 127.0.0.1
 # --- -J where nothing is listed: refused out loud
 for args in "-m session -u" "-m session -R" "-m node -l" "-m node -o delete" \
 	"-m node -o update -n node.startup -v manual" "-m node -L all" "-m iface -o new -I x" \
-	"-m discoverydb -t st -p 127.0.0.1 -o delete" "-m fw -l" "-k 0" "-m iface -C ping -a 127.0.0.1"; do
+	"-m discoverydb -t st -p 127.0.0.1 -o delete" "-m discoverydb -t st -p 127.0.0.1 -D -o new" "-m fw -l" "-k 0" "-m iface -C ping -a 127.0.0.1"; do
 	# shellcheck disable=SC2086 # word splitting wanted
 	run $args -J
 	expect_rc "refused_${args// /_}_exits_7" 7
