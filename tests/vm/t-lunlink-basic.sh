@@ -2,7 +2,8 @@
 # vm-timeout: 300
 # vm-weight: 45
 # lunlink against LIO, the everyday path: discovery, login, the disk with
-# the LUN's exact size, 64 MiB of O_DIRECT data, `-m session` at -P 0..3,
+# the LUN's exact size, 64 MiB of O_DIRECT data, `-m session` at -P 0..3
+# (and -P 3 -J against it),
 # second login (15), rescan (a new LUN appears), the safe logout (refused
 # while the disk, a partition or a device-mapper device on it is mounted,
 # naming the mount point), logout (disk gone, -m session exits 21),
@@ -121,6 +122,23 @@ check_session_listing() {
 		$'\t\t'"Host Number: $HOST"$'\t'"State: running" \
 		$'\t\t'"scsi$HOST Channel 00 Id 0 Lun: 0" \
 		$'\t\t\t'"Attached scsi disk $DISK"$'\t\t'"State: running"
+}
+
+# -J: the -P 3 document matches the text field by field (the host test's
+# comparer) and names the real disk and the live states.
+check_session_json() {
+	local d=/tmp/session-json dev
+	mkdir -p "$d"
+	iscsiadm -m session -P 3 >"$d/text" 2>/dev/null
+	iscsiadm -m session -P 3 -J >"$d/json" 2>/dev/null
+	expect_eq "$?" 0 "-m session -P 3 -J exits 0"
+	OUT=$(python3 "$LUNLINK_REPO/tests/integration/cli/json_vs_text.py" session 3 \
+		"$d/text" "$d/json" 2>&1)
+	expect_eq "$?:$OUT" "0:" "-m session -P 3 -J matches the text field by field"
+	dev=$(python3 -c 'import json,sys
+s = json.load(open(sys.argv[1]))["sessions"][0]
+print(s["devices"][0]["dev"], s["state"]["connection"], s["negotiated"]["header_digest"])' "$d/json")
+	expect_eq "$dev" "/dev/$DISK LOGGED IN None" "-P 3 -J: the disk's /dev name and the live states"
 }
 
 check_second_login() {
@@ -266,6 +284,7 @@ check_iser_refused
 if check_login; then
 	check_data
 	check_session_listing
+	check_session_json
 	check_second_login
 	check_rescan
 	check_mounted_refusal
