@@ -59,10 +59,9 @@ static const struct {
 /*
  * The SCSI host's netdev and hwaddress are the iface record's
  * net_ifacename and hwaddress as written, as open-iscsi 2.1.8 sets them
- * (empty ones too, so sysfs reads "" rather than "(null)"): an iface bound
- * by name shows its netdev and an empty hwaddress, one bound by MAC its
- * hwaddress and an empty netdev, and `-m session -P 1` prints "default"
- * for an empty one.  The kernel
+ * (unset ones are left alone and read "(null)" in sysfs, as open-iscsi's
+ * do): an iface bound by name shows its netdev, one bound by MAC its
+ * hwaddress, and `-m session -P 1` prints "default" for the other.  The kernel
  * reports ipaddress from the socket itself.  Not the initiator name:
  * open-iscsi leaves an iscsi_tcp host's initiatorname unset (the name is
  * per session), and `iscsiadm -m host` prints it, <empty> there
@@ -81,8 +80,11 @@ static void set_host_params(struct session *s)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
-		int r = kernel_set_host_param(s->d->kernel, s->host_no, rows[i].param, rows[i].value);
+		int r;
 
+		if (!rows[i].value[0])
+			continue;
+		r = kernel_set_host_param(s->d->kernel, s->host_no, rows[i].param, rows[i].value);
 		if (r < 0 && r != -ENOSYS)
 			log_warn("%s: cannot set host%u parameter %d to %s: %s", s->where,
 				 s->host_no, rows[i].param, rows[i].value, strerror(-r));

@@ -206,9 +206,9 @@ check_reconnect() {
 		ok "path A reconnected" || not_ok "path A reconnected" "$(tail -5 "$LL_ISCSID_LOG")"
 	expect_bound_conn 192.0.2.1 vA "$PA" "after reconnect"
 	check_traffic "after reconnect"
-	expect_eq "$(host_attr "$SA" netdev)/$(host_attr "$SA" hwaddress)" "vA/" \
+	expect_eq "$(host_attr "$SA" netdev)/$(host_attr "$SA" hwaddress)" "vA/(null)" \
 		"path A's SCSI host shows its iface's netdev, no hwaddress"
-	expect_eq "$(host_attr "$SB" netdev)/$(host_attr "$SB" hwaddress)" "/$MAC_B" \
+	expect_eq "$(host_attr "$SB" netdev)/$(host_attr "$SB" hwaddress)" "(null)/$MAC_B" \
 		"path B's SCSI host shows its iface's hwaddress, no netdev"
 }
 
