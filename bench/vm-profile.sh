@@ -8,15 +8,7 @@
 # beyond the phases working: it is where the time goes, not a benchmark.
 set -o pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/vm" && pwd -P)
-. "$here/lib/assert.sh"
-. "$here/lib/vm.sh"
-. "$here/lib/lio.sh"
-. "$here/lib/lunlink.sh"
-. "$here/lib/fault.sh"
-. "$here/lib/scale.sh"
-
-vm_require_guest "$0"
+. "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
 
 N=${1:-256}
 P=127.0.0.1

@@ -32,15 +32,7 @@
 # no writer error, no re-login on lunlink's restart).
 set -o pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/vm" && pwd -P)
-. "$here/lib/assert.sh"
-. "$here/lib/vm.sh"
-. "$here/lib/lio.sh"
-. "$here/lib/lunlink.sh"
-. "$here/lib/fault.sh"
-. "$here/lib/scale.sh"
-
-vm_require_guest "$0"
+. "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
 
 N=${1:-${LUNLINK_BENCH_NODES:-64}}
 CAP=${LUNLINK_BENCH_CAP:-600}
