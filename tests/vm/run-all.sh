@@ -200,9 +200,6 @@ if ((${#metrics[@]} > 0)); then
 	echo "--- metrics"
 	printf '%s\n' "${metrics[@]}"
 fi
-# CPU the guests used (qemu, with run.sh): what two CPUs have to share.
-cpu=$(times | awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); c += t[1] * 60 + t[2] } }
-	END { printf "%.0f", c }')
 echo "--- ${#tests[@]} test(s), $failed failed, total wall $(since "$t_all")s" \
-	"(the tests' own walls add up to ${sum}s; $jobs at a time; ${cpu} CPU-s used)"
+	"(the tests' own walls add up to ${sum}s; $jobs at a time)"
 ((failed == 0))
