@@ -11,20 +11,6 @@
 #include "libiscsi-core/util.h"
 #include "testutil.h"
 
-/* Encodes m, decodes the bytes into out (what iscsiadm receives). */
-static int over_the_wire(const struct ipc_msg *m, struct ipc_msg *out, struct ll_error *err)
-{
-	uint8_t *buf;
-	size_t len;
-	int r = ipc_msg_encode(m, &buf, &len);
-
-	if (r < 0)
-		return r;
-	r = ipc_msg_decode(out, m->type, m->id, buf + IPC_HDR_LEN, len - IPC_HDR_LEN, err);
-	free(buf);
-	return r;
-}
-
 static void sample(struct ll_health *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -62,7 +48,7 @@ START_TEST(test_health_roundtrip_keeps_every_field)
 
 	sample(&in);
 	encode(&m, &in);
-	ck_assert_int_eq(over_the_wire(&m, &d, &err), 0);
+	ck_assert_int_eq(tu_ipc_over_the_wire(&m, &d, &err), 0);
 	ck_assert_int_eq(ipc_health_decode(&d, &out, &err), 0);
 	ck_assert_mem_eq(&in, &out, sizeof(in));
 	ck_assert_str_eq(out.last_msg, in.last_msg);

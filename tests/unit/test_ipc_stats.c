@@ -10,20 +10,6 @@
 #include "libiscsi-core/util.h"
 #include "testutil.h"
 
-/* Encodes m, decodes the bytes into out (what iscsiadm receives). */
-static int over_the_wire(const struct ipc_msg *m, struct ipc_msg *out, struct ll_error *err)
-{
-	uint8_t *buf;
-	size_t len;
-	int r = ipc_msg_encode(m, &buf, &len);
-
-	if (r < 0)
-		return r;
-	r = ipc_msg_decode(out, m->type, m->id, buf + IPC_HDR_LEN, len - IPC_HDR_LEN, err);
-	free(buf);
-	return r;
-}
-
 static void sample(struct ll_conn_stats *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -50,7 +36,7 @@ START_TEST(test_stats_roundtrip_keeps_values_and_custom_order)
 	ck_assert_int_eq(ipc_msg_add_u32(&m, IPC_A_STATUS, 0), 0);
 	ck_assert_int_eq(ipc_stats_encode(&m, &in), 0);
 	ck_assert_uint_eq(m.n, 1 + LL_STAT_N_ + 3);
-	ck_assert_int_eq(over_the_wire(&m, &d, &err), 0);
+	ck_assert_int_eq(tu_ipc_over_the_wire(&m, &d, &err), 0);
 	ck_assert_int_eq(ipc_stats_decode(&d, &out, &err), 0);
 	for (int i = 0; i < LL_STAT_N_; i++)
 		ck_assert_uint_eq(out.std[i], in.std[i]);

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libiscsi-core/ipc.h"
+
 char tu_tmp[PATH_MAX];
 char tu_root[PATH_MAX + 8];
 
@@ -132,4 +134,17 @@ int tu_run(const struct tu_suite *suite)
 	if (run == 0)
 		fprintf(stderr, "%s: no test ran\n", suite->name);
 	return failed || run == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int tu_ipc_over_the_wire(const struct ipc_msg *m, struct ipc_msg *out, struct ll_error *err)
+{
+	uint8_t *buf;
+	size_t len;
+	int r = ipc_msg_encode(m, &buf, &len);
+
+	if (r < 0)
+		return r;
+	r = ipc_msg_decode(out, m->type, m->id, buf + IPC_HDR_LEN, len - IPC_HDR_LEN, err);
+	free(buf);
+	return r;
 }

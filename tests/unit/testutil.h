@@ -61,4 +61,9 @@ struct tu_suite {
  * failed or when the list ran no test at all (an empty run proves nothing). */
 int tu_run(const struct tu_suite *suite);
 
+/* Encodes m and decodes the bytes into out, as iscsiadm receives a reply. */
+struct ipc_msg;
+struct ll_error;
+int tu_ipc_over_the_wire(const struct ipc_msg *m, struct ipc_msg *out, struct ll_error *err);
+
 #endif
