@@ -18,6 +18,7 @@
 #include "iscsid/metrics.h"
 #include "iscsid/resolve.h"
 #include "iscsid/session.h"
+#include "iscsid/session_async.h"
 #include "iscsid/session_int.h"
 #include "iscsid/session_kernel.h"
 #include "iscsid/session_login.h"
@@ -44,6 +45,9 @@ static sess_action_fn *const actions[SA_COUNT_] = {
 	[SA_SCAN] = session_scan_act,
 	[SA_RESCAN] = session_rescan_act,
 	[SA_RECOVER] = session_recover_act,
+	[SA_FFP_PDU] = session_ffp_pdu_act,
+	[SA_TARGET_LOGOUT] = session_target_logout_act,
+	[SA_TARGET_LOGOUT_PDU] = session_target_logout_pdu_act,
 	[SA_SCHEDULE_CONNECT] = session_schedule_connect_act,
 	[SA_STOP_TIMER] = session_gave_up_act,
 	[SA_LOGIN_FAILED] = session_login_failed_act,
@@ -336,7 +340,7 @@ static const char *const conn_state_words[SS_COUNT_] = {
 	[SS_CONNECT] = "TRANSPORT WAIT", [SS_RECOVERY] = "TRANSPORT WAIT",
 	[SS_LOGIN] = "IN LOGIN",
 	[SS_SCAN] = "LOGGED IN", [SS_LOGGED_IN] = "LOGGED IN",
-	[SS_UNBIND] = "IN LOGOUT", [SS_LOGOUT] = "IN LOGOUT",
+	[SS_TARGET_LOGOUT] = "IN LOGOUT", [SS_UNBIND] = "IN LOGOUT", [SS_LOGOUT] = "IN LOGOUT",
 	[SS_GONE] = "FREE",
 };
 

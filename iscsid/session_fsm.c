@@ -11,6 +11,12 @@
  *      +------- reconnect ------- RECOVERY <-----------+------+
  *   any of the above --logout--> UNBIND --unbound--> LOGOUT --logged-out--> GONE
  *   UNBIND and LOGOUT end in GONE at the latest when their timer runs out.
+ *
+ * An Async Message in SCAN or LOGGED_IN (RFC 7143 11.9, libiscsi-core/async.h):
+ *   --target-drop--> RECOVERY (reconnect after the target's Time2Wait)
+ *   --target-logout--> TARGET_LOGOUT --logged-out/conn-error/timeout--> RECOVERY
+ * A target's logout request ends in a reconnect, never in GONE: only the
+ * user ends a session.
  */
 #include <stdio.h>
 
@@ -46,10 +52,22 @@ static const struct sess_row rows[] = {
 
 	ROW(SCAN, SCANNED, LOGGED_IN, NONE),
 	ROW(SCAN, CONN_ERROR, RECOVERY, RECOVER),
+	ROW(SCAN, PDU, SCAN, FFP_PDU),
+	ROW(SCAN, TARGET_LOGOUT, TARGET_LOGOUT, TARGET_LOGOUT),
+	ROW(SCAN, TARGET_DROP, RECOVERY, RECOVER),
 	ROW(SCAN, LOGOUT, UNBIND, LOGOUT),
 
 	ROW(LOGGED_IN, CONN_ERROR, RECOVERY, RECOVER),
+	ROW(LOGGED_IN, PDU, LOGGED_IN, FFP_PDU),
+	ROW(LOGGED_IN, TARGET_LOGOUT, TARGET_LOGOUT, TARGET_LOGOUT),
+	ROW(LOGGED_IN, TARGET_DROP, RECOVERY, RECOVER),
 	ROW(LOGGED_IN, LOGOUT, UNBIND, LOGOUT),
+
+	ROW(TARGET_LOGOUT, PDU, TARGET_LOGOUT, TARGET_LOGOUT_PDU),
+	ROW(TARGET_LOGOUT, LOGGED_OUT, RECOVERY, RECOVER),
+	ROW(TARGET_LOGOUT, CONN_ERROR, RECOVERY, RECOVER),
+	ROW(TARGET_LOGOUT, TIMEOUT, RECOVERY, RECOVER),
+	ROW(TARGET_LOGOUT, LOGOUT, UNBIND, LOGOUT),
 
 	ROW(RECOVERY, RECONNECT, CONNECT, CONNECT),
 	ROW(RECOVERY, LOGOUT, UNBIND, LOGOUT),
@@ -67,7 +85,8 @@ static const struct sess_row rows[] = {
 
 static const char *const state_names[SS_COUNT_] = {
 	[SS_CONNECT] = "CONNECT", [SS_LOGIN] = "LOGIN", [SS_SCAN] = "SCAN",
-	[SS_LOGGED_IN] = "LOGGED_IN", [SS_RECOVERY] = "RECOVERY", [SS_UNBIND] = "UNBIND",
+	[SS_LOGGED_IN] = "LOGGED_IN", [SS_RECOVERY] = "RECOVERY",
+	[SS_TARGET_LOGOUT] = "TARGET_LOGOUT", [SS_UNBIND] = "UNBIND",
 	[SS_LOGOUT] = "LOGOUT", [SS_GONE] = "GONE",
 };
 
@@ -77,7 +96,8 @@ static const char *const event_names[SE_COUNT_] = {
 	[SE_CONNECTED] = "connected", [SE_CONNECT_FAILED] = "connect-failed",
 	[SE_PDU] = "pdu", [SE_TIMEOUT] = "timeout", [SE_LOGGED_IN] = "logged-in",
 	[SE_RELOGGED_IN] = "relogged-in", [SE_SCANNED] = "scanned",
-	[SE_CONN_ERROR] = "conn-error", [SE_RETRY] = "retry",
+	[SE_CONN_ERROR] = "conn-error", [SE_TARGET_LOGOUT] = "target-logout",
+	[SE_TARGET_DROP] = "target-drop", [SE_RETRY] = "retry",
 	[SE_ATTEMPT_FAILED] = "attempt-failed", [SE_GAVE_UP] = "gave-up",
 	[SE_LOGIN_FAILED] = "login-failed", [SE_LOGOUT] = "logout", [SE_UNBOUND] = "unbound",
 	[SE_LOGGED_OUT] = "logged-out",

@@ -23,6 +23,8 @@ enum sess_state {
 	SS_SCAN,        /* connection started, SCSI host being scanned */
 	SS_LOGGED_IN,   /* full feature phase, I/O flows in the kernel */
 	SS_RECOVERY,    /* connection failed; waiting before the next reconnect */
+	SS_TARGET_LOGOUT, /* the target asked for a logout: Logout Request sent,
+			     waiting for the answer, then reconnecting */
 	SS_UNBIND,      /* logout: the kernel is removing the SCSI target */
 	SS_LOGOUT,      /* logout: Logout Request sent, waiting for the answer */
 	SS_GONE,        /* the end: kernel session torn down, object freed */
@@ -41,6 +43,8 @@ enum sess_event {
 	SE_RELOGGED_IN,     /* relogin after recovery done */
 	SE_SCANNED,         /* the SCSI host scan finished */
 	SE_CONN_ERROR,      /* the kernel reports the connection failed */
+	SE_TARGET_LOGOUT,   /* an Async Message asks for a logout (or renegotiation) */
+	SE_TARGET_DROP,     /* an Async Message says the target drops the connection */
 	SE_RETRY,           /* first login failed, will try again */
 	SE_ATTEMPT_FAILED,  /* reconnect failed, will try again after a pause */
 	SE_GAVE_UP,         /* reconnects used up (reopen_max) */
@@ -64,6 +68,9 @@ enum sess_action {
 	SA_SCAN,
 	SA_RESCAN,
 	SA_RECOVER,           /* stop the connection, schedule a reconnect */
+	SA_FFP_PDU,           /* a PDU in full feature phase: an Async Message? */
+	SA_TARGET_LOGOUT,     /* send the Logout Request the target asked for */
+	SA_TARGET_LOGOUT_PDU, /* is it the Logout Response? */
 	SA_SCHEDULE_CONNECT,  /* reconnect after the given delay */
 	SA_STOP_TIMER,
 	SA_LOGIN_FAILED,      /* answer iscsiadm, tear down */

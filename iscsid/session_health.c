@@ -43,6 +43,20 @@ static void lost(struct session_health *h, const struct health_step *st)
 	h->rec_start = st->mono_ms;
 }
 
+/*
+ * A logged-in session stops serving I/O: its connection failed, or the
+ * target asked it to go (an Async Message's logout request starts the
+ * recovery at once, its Logout and reconnect are part of it).  A failed
+ * connection in LOGIN is a failed attempt instead, and in LOGOUT the end.
+ */
+static bool leaves_service(const struct health_step *st)
+{
+	enum sess_state next = st->row->next;
+
+	return (st->from == SS_LOGGED_IN || st->from == SS_SCAN) &&
+	       (next == SS_RECOVERY || next == SS_TARGET_LOGOUT);
+}
+
 /* A connect or login attempt failed (first login or reconnect). */
 static void attempt_failed(struct session_health *h, const struct health_step *st)
 {
@@ -68,16 +82,13 @@ bool health_step(struct session_health *h, const struct health_step *st)
 {
 	bool changed = st->from != st->row->next;
 
+	if (leaves_service(st)) {
+		lost(h, st);
+		return true;
+	}
 	switch (st->row->event) {
 	case SE_LOGGED_IN:
 		h->login_ms = st->real_ms;
-		break;
-	case SE_CONN_ERROR:
-		/* in LOGIN the failed attempt counts; in LOGOUT it is the end anyway */
-		if (st->row->next != SS_RECOVERY)
-			break;
-		lost(h, st);
-		changed = true;
 		break;
 	case SE_RETRY:
 	case SE_ATTEMPT_FAILED:

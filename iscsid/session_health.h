@@ -9,11 +9,11 @@
  * What counts:
  *   first login done (LOGIN --logged-in-->)       login time
  *   connection lost when logged in (--> RECOVERY) a recovery starts: the
- *                                                 counter goes up; the
- *                                                 failure is the kernel's
- *                                                 error (NOP-Out timeout
+ *   or the target's Async Message asking for a    counter goes up; the
+ *   logout or announcing a drop                   failure is the kernel's
+ *   (--> TARGET_LOGOUT, --> RECOVERY)             error (NOP-Out timeout
  *                                                 apart) or the target's
- *                                                 logout request
+ *                                                 request (target_logout)
  *   a connect or login attempt failed             a failure (rejected by
  *                                                 status, login broke,
  *                                                 portal unreachable)
@@ -51,7 +51,7 @@ struct health_step {
 	enum sess_state from;
 	const struct sess_row *row;
 	uint32_t kerr;           /* the kernel's connection error code, 0: none */
-	bool target_logout;      /* the target asked for the logout (async event) */
+	bool target_logout;      /* the target asked for it (Async Message) */
 	uint16_t login_status;   /* the status a login was refused with, 0: none */
 	const char *msg;         /* the failure's words (may be NULL) */
 	uint64_t mono_ms, real_ms;

@@ -63,9 +63,9 @@ struct sess_input {
 	bool retryable;                        /* SE_CONNECT_FAILED */
 	const char *why;                       /* words for the log */
 	uint32_t kerr;                         /* SE_CONN_ERROR: the kernel's error code */
-	bool target_logout;                    /* SE_CONN_ERROR: the target asked for it */
+	bool target_logout;                    /* SE_TARGET_*: the target asked for it */
 	uint16_t login_status;                 /* failures: the login was refused with it */
-	unsigned delay_s;                      /* SE_RETRY, SE_ATTEMPT_FAILED */
+	unsigned delay_s;                      /* SE_RETRY, SE_ATTEMPT_FAILED, SE_TARGET_DROP */
 	const struct sockaddr_storage *addr;   /* SE_RESOLVED */
 	socklen_t addrlen;
 };

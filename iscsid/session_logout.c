@@ -94,8 +94,7 @@ static void finish(struct session *s, const char *how)
 	session_event(s, SE_LOGGED_OUT, &(struct sess_input){ .why = how });
 }
 
-void session_send_logout_act(struct session *s, const struct sess_row *row,
-			     const struct sess_input *in)
+int session_send_logout_pdu(struct session *s)
 {
 	struct pdu_logout_req lo = {
 		.immediate = true,
@@ -104,11 +103,18 @@ void session_send_logout_act(struct session *s, const struct sess_row *row,
 		.cid = 0,
 	};
 	uint8_t bhs[PDU_BHS_LEN];
-	int r;
 
+	/* The kernel fills in ITT, CmdSN and ExpStatSN. */
 	pdu_logout_req_encode(bhs, &lo);
 	session_arm_timer(s, s->lp.logout_timeout ? s->lp.logout_timeout : 15);
-	r = kernel_send_pdu(s->d->kernel, s->sid, 0, bhs, PDU_BHS_LEN, 0);
+	return kernel_send_pdu(s->d->kernel, s->sid, 0, bhs, PDU_BHS_LEN, 0);
+}
+
+void session_send_logout_act(struct session *s, const struct sess_row *row,
+			     const struct sess_input *in)
+{
+	int r = session_send_logout_pdu(s);
+
 	if (r < 0) {
 		log_warn("%s: cannot send the Logout request: %s", s->where, strerror(-r));
 		finish(s, "without Logout PDU");

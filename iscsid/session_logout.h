@@ -15,6 +15,12 @@ void session_logout(struct session *s, struct request *req, bool force);
 /* The kernel removed the SCSI target (or could not): the next step. */
 void session_logout_unbound(struct session *s);
 
+/*
+ * Sends a Logout Request closing the session through the kernel and arms
+ * the state timer with node.conn[0].timeo.logout_timeout; 0 or -errno.
+ */
+int session_send_logout_pdu(struct session *s);
+
 /* Actions of the state table. */
 sess_action_fn session_logout_act;
 sess_action_fn session_send_logout_act;

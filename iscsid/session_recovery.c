@@ -9,7 +9,10 @@
 #include "iscsid/session_login.h"
 #include "iscsid/session_recovery.h"
 
-/* The first attempt waits DefaultTime2Wait, at most this long. */
+/*
+ * The first attempt waits DefaultTime2Wait, at most this long (a Time2Wait
+ * the target names in an Async Message is waited in full).
+ */
 #define TIME2WAIT_MAX_S 5
 /*
  * Later attempts back off 1 s, then 2 s at most: under dm-multipath a path
@@ -79,16 +82,40 @@ void session_cancel_reconnect(struct session *s)
 	s->retry_src = NULL;
 }
 
-void session_recover_act(struct session *s, const struct sess_row *row,
-			 const struct sess_input *in)
+/* Says why the session reconnects; returns the seconds to wait first. */
+static unsigned recover_why(struct session *s, const struct sess_row *row,
+			    const struct sess_input *in)
 {
 	unsigned wait = s->params.default_time2wait;
 
-	log_warn("%s: connection failed (%s); recovering", s->where, in->why);
+	wait = wait > TIME2WAIT_MAX_S ? TIME2WAIT_MAX_S : wait;
+	switch (row->event) {
+	case SE_TARGET_DROP:
+		/* the target said how long; it may be longer than ours */
+		log_warn("%s: %s", s->where, in->why);
+		return in->delay_s;
+	case SE_LOGGED_OUT:
+		log_warn("%s: logged out at the target's request; logging in again", s->where);
+		return wait;
+	case SE_TIMEOUT:
+		log_warn("%s: no answer to the Logout request within %u s; dropping the "
+			 "connection and logging in again", s->where, s->timer_secs);
+		return wait;
+	default:
+		log_warn("%s: connection failed (%s); recovering", s->where, in->why);
+		return wait;
+	}
+}
+
+void session_recover_act(struct session *s, const struct sess_row *row,
+			 const struct sess_input *in)
+{
+	unsigned wait = recover_why(s, row, in);
+
 	worker_cancel(s->scan);
 	s->scan = NULL;
 	session_kernel_stop_for_recovery(s);
 	s->reopen_count = 0;
 	s->cur = s->lp.cfg.portal;
-	schedule_connect(s, wait > TIME2WAIT_MAX_S ? TIME2WAIT_MAX_S : wait);
+	schedule_connect(s, wait);
 }

@@ -261,6 +261,49 @@ START_TEST(test_fsm_logout_during_reconnect)
 }
 END_TEST
 
+/*
+ * Async Messages (RFC 7143 11.9): a target's logout request is answered
+ * with a Logout and ends in a reconnect, never in the end; a connection
+ * drop the target announces is a recovery.
+ */
+START_TEST(test_fsm_target_logout_and_drop_reconnect)
+{
+	char line[128];
+	enum sess_state st = SS_LOGGED_IN;
+
+	ck_assert_int_eq(sess_fsm_step(&st, SE_PDU, line, sizeof(line))->action, SA_FFP_PDU);
+	ck_assert_str_eq(line, "LOGGED_IN --pdu--> LOGGED_IN");
+	ck_assert_int_eq(sess_fsm_step(&st, SE_TARGET_LOGOUT, line, sizeof(line))->action,
+			 SA_TARGET_LOGOUT);
+	ck_assert_str_eq(line, "LOGGED_IN --target-logout--> TARGET_LOGOUT");
+	ck_assert_int_eq(sess_fsm_step(&st, SE_PDU, line, sizeof(line))->action,
+			 SA_TARGET_LOGOUT_PDU);
+	/* the Logout is the target's request: no second one, no rescan */
+	ck_assert_ptr_null(sess_fsm_step(&st, SE_TARGET_LOGOUT, line, sizeof(line)));
+	ck_assert_int_eq(sess_fsm_step(&st, SE_LOGGED_OUT, line, sizeof(line))->action, SA_RECOVER);
+	ck_assert_str_eq(line, "TARGET_LOGOUT --logged-out--> RECOVERY");
+	ck_assert_int_eq(RUN(st, SE_RECONNECT, SE_RESOLVED, SE_CONNECTED, SE_PDU, SE_RELOGGED_IN),
+			 SS_LOGGED_IN);
+	/* no answer, or the target hung up first: a reconnect all the same */
+	ck_assert_int_eq(RUN(SS_LOGGED_IN, SE_TARGET_LOGOUT, SE_TIMEOUT), SS_RECOVERY);
+	ck_assert_int_eq(RUN(SS_SCAN, SE_TARGET_LOGOUT, SE_CONN_ERROR), SS_RECOVERY);
+	/* the user's logout still wins */
+	ck_assert_int_eq(RUN(SS_LOGGED_IN, SE_TARGET_LOGOUT, SE_LOGOUT, SE_LOGGED_OUT), SS_GONE);
+	/* an announced drop */
+	st = SS_SCAN;
+	ck_assert_int_eq(sess_fsm_step(&st, SE_PDU, line, sizeof(line))->action, SA_FFP_PDU);
+	ck_assert_int_eq(sess_fsm_step(&st, SE_TARGET_DROP, line, sizeof(line))->action, SA_RECOVER);
+	ck_assert_str_eq(line, "SCAN --target-drop--> RECOVERY");
+	ck_assert_int_eq(RUN(SS_LOGGED_IN, SE_TARGET_DROP), SS_RECOVERY);
+	/* outside full feature phase the kernel's PDUs are the login's, or ignored */
+	st = SS_RECOVERY;
+	ck_assert_ptr_null(sess_fsm_step(&st, SE_PDU, line, sizeof(line)));
+	ck_assert_ptr_null(sess_fsm_step(&st, SE_TARGET_DROP, line, sizeof(line)));
+	ck_assert_ptr_null(sess_fsm_step(&st, SE_TARGET_LOGOUT, line, sizeof(line)));
+	ck_assert_int_eq(st, SS_RECOVERY);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -273,6 +316,7 @@ int main(void)
 		test_fsm_failed_first_login,
 		test_fsm_recovery,
 		test_fsm_logout_during_reconnect,
+		test_fsm_target_logout_and_drop_reconnect,
 		NULL,
 	};
 

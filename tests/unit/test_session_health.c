@@ -138,6 +138,52 @@ START_TEST(test_recovery_counts_kind_and_time)
 }
 END_TEST
 
+/*
+ * An Async Message's logout request: one recovery from the request on, not
+ * a second one when the Logout is answered; it ends at the relogin.  An
+ * announced drop counts the same way.
+ */
+START_TEST(test_async_logout_request_is_one_recovery)
+{
+	struct sim x;
+	struct ll_health r;
+
+	login(&x);
+	x.mono += 1000;
+	x.real += 1000;
+	fire(&x, SE_TARGET_LOGOUT, &(struct health_step){ .target_logout = true,
+							  .msg = "logout within 5 s" });
+	ck_assert(x.changed);
+	r = report(&x);
+	ck_assert_int_eq(r.last_kind, LL_FAIL_TARGET_LOGOUT);
+	ck_assert_str_eq(r.last_msg, "logout within 5 s");
+	ck_assert_uint_eq(r.last_ms, 1765000001050ULL);
+	ck_assert_uint_eq(r.recoveries, 1);
+	ck_assert_uint_eq(r.failures[LL_FAIL_TARGET_LOGOUT], 1);
+	ck_assert(r.recovering);
+	x.mono += 300;
+	fire(&x, SE_LOGGED_OUT, &(struct health_step){ .msg = "Logout answered" });
+	r = report(&x);
+	ck_assert_uint_eq(r.recoveries, 1);
+	ck_assert_str_eq(r.last_msg, "logout within 5 s");
+	fire(&x, SE_RECONNECT, NULL);
+	fire(&x, SE_CONNECTED, NULL);
+	x.mono += 2000;
+	fire(&x, SE_RELOGGED_IN, NULL);
+	r = report(&x);
+	ck_assert(!r.recovering);
+	ck_assert_uint_eq(r.recovery_last_ms, 2300);
+	/* the drop: straight to RECOVERY, the second recovery of the same kind */
+	fire(&x, SE_TARGET_DROP, &(struct health_step){ .target_logout = true,
+							.msg = "drops connection 0" });
+	r = report(&x);
+	ck_assert_uint_eq(r.recoveries, 2);
+	ck_assert_uint_eq(r.failures[LL_FAIL_TARGET_LOGOUT], 2);
+	ck_assert_uint_eq(r.failures[LL_FAIL_CONN_ERROR], 0);
+	ck_assert_str_eq(r.last_msg, "drops connection 0");
+}
+END_TEST
+
 START_TEST(test_target_logout_and_login_failure_kinds)
 {
 	struct sim x;
@@ -202,6 +248,7 @@ int main(void)
 		test_login_sets_login_time_and_no_failure,
 		test_recovery_counts_kind_and_time,
 		test_target_logout_and_login_failure_kinds,
+		test_async_logout_request_is_one_recovery,
 		test_first_login_failures_count_and_state_changes_are_noticed,
 		test_adopted_history_starts_at_adoption,
 		NULL,
