@@ -10,7 +10,8 @@
 #include "libiscsi-core/util.h"
 
 const char *const metrics_state_names[] = {
-	"connect", "login", "scan", "logged_in", "recovery", "unbind", "logout", NULL,
+	"connect", "login", "scan", "logged_in", "recovery", "target_logout", "unbind", "logout",
+	NULL,
 };
 
 /* A label value with \, " and newline escaped, as the format wants. */

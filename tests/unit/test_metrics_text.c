@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "iscsid/metrics_text.h"
+#include "iscsid/session_fsm.h"
 #include "libiscsi-core/util.h"
 #include "testutil.h"
 
@@ -189,6 +191,22 @@ START_TEST(test_metrics_lines)
 }
 END_TEST
 
+/* A state the label list lacks would read 0 everywhere while a session is in it. */
+START_TEST(test_every_state_has_a_label)
+{
+	for (int st = 0; st < SS_COUNT_; st++) {
+		const char *name = session_state_str((enum sess_state)st);
+		bool found = false;
+
+		if (st == SS_GONE)
+			continue;
+		for (const char *const *l = metrics_state_names; *l; l++)
+			found |= !strcasecmp(*l, name);
+		ck_assert_msg(found, "state %s has no lunlink_session_state label", name);
+	}
+}
+END_TEST
+
 START_TEST(test_metrics_format_rules_hold)
 {
 	struct metrics_session v[2];
@@ -244,6 +262,7 @@ static int write_sample(const char *path)
 int main(int argc, char **argv)
 {
 	const TTest *const tests[] = {
+		test_every_state_has_a_label,
 		test_metrics_lines,
 		test_metrics_format_rules_hold,
 		test_format_checker_refuses_broken_text,
