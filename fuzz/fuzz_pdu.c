@@ -7,10 +7,14 @@
  * every pdu_<type>_decode().  A header that decodes must survive
  * encode -> decode unchanged, and pdu_assemble() of the BHS with the rest
  * as data must parse again: both would catch an offset or mask mistake.
+ * The input is also read as an Asynchronous Message the kernel passed up
+ * (async_event_parse()): a refusal must say why, an answer must be one
+ * sentence and within the RFC's ranges.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "libiscsi-core/async.h"
 #include "libiscsi-core/pdu.h"
 #include "libiscsi-core/util.h"
 
@@ -104,8 +108,26 @@ static void assemble(const uint8_t *data, size_t size)
 	free(out);
 }
 
+static void async_event(const uint8_t *data, size_t size)
+{
+	struct ll_error e = { 0 };
+	struct async_event ev;
+
+	if (async_event_parse(data, size, &ev, &e) != PDU_OK) {
+		if (!e.msg[0])
+			abort();
+		return;
+	}
+	if (!ev.text[0] || !memchr(ev.text, '\0', sizeof(ev.text)) ||
+	    ev.time2wait_s > ASYNC_TIME2WAIT_MAX || ev.time2retain_s > ASYNC_TIME2WAIT_MAX ||
+	    (ev.hdr.event == PDU_ASYNC_SCSI) != ev.sense_valid)
+		abort();
+	(void)strlen(async_action_str(ev.action));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	async_event(data, size);
 	parse_at(data, size, 8192);
 	parse_at(data, size, PDU_DSL_MAX);
 	if (size < PDU_BHS_LEN)
