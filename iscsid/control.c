@@ -436,8 +436,7 @@ static int claim_path(const struct sockaddr_un *sa)
 	return 0;
 }
 
-/* Where to listen without systemd: $ISCSID_SOCKET, else the build's default. */
-static const char *own_socket_path(void)
+const char *control_default_path(void)
 {
 	const char *p = getenv("ISCSID_SOCKET");
 
@@ -450,9 +449,9 @@ static int open_own_socket(struct control *ctl)
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	if (str_copy(ctl->path, sizeof(ctl->path), own_socket_path()) < 0 ||
+	if (str_copy(ctl->path, sizeof(ctl->path), control_default_path()) < 0 ||
 	    str_copy(sa.sun_path, sizeof(sa.sun_path), ctl->path) < 0) {
-		log_err("control: socket path %s is too long", own_socket_path());
+		log_err("control: socket path %s is too long", control_default_path());
 		return -ENAMETOOLONG;
 	}
 	r = mkdir_parent(ctl->path);

@@ -38,6 +38,9 @@ int control_new(struct control **out, sd_event *event, request_handler_t handler
 		void *userdata);
 void control_free(struct control *c);
 const char *control_socket_path(const struct control *c);
+/* Where iscsid listens without systemd, and whose directory holds its
+ * runtime state: $ISCSID_SOCKET, else the build's default. */
+const char *control_default_path(void);
 /* iscsid.ipc_auth_uid: true (default) accepts uid 0 only. */
 void control_set_auth_by_uid(struct control *c, bool by_uid);
 

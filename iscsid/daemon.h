@@ -16,6 +16,7 @@ struct discovery;
 struct kernel;
 struct metrics;
 struct session;
+struct session_isids;
 
 struct daemon {
 	sd_event *event;
@@ -30,6 +31,7 @@ struct daemon {
 	 * is Yes; an explicit No logs out regardless, as open-iscsi does. */
 	bool safe_logout;
 	struct metrics *metrics;        /* iscsid.metrics_file; NULL: off */
+	struct session_isids *isids;    /* each session's number and ISID on file */
 };
 
 /*

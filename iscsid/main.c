@@ -25,6 +25,7 @@
 #include "iscsid/metrics.h"
 #include "iscsid/session.h"
 #include "iscsid/session_adopt.h"
+#include "iscsid/session_isids.h"
 #include "sysfs/sysfs.h"
 #include "libiscsi-core/errors.h"
 
@@ -221,6 +222,9 @@ static int run(struct daemon *d, int *ready_fd)
 		return r;
 	load_config(d);
 	log_info("listening on %s", control_socket_path(d->control));
+	r = session_isids_setup(d);
+	if (r < 0)
+		return r;
 	kernel_setup(d);
 	sd_notify(0, "READY=1\nSTATUS=Ready to process requests");
 	report_ready(ready_fd, 0);
@@ -251,6 +255,7 @@ int main(int argc, char **argv)
 		log_err("exiting: %s", strerror(-r));
 	report_ready(&ready_fd, ISCSI_ERR);
 	discovery_cancel_all(&d);
+	session_isids_free(&d);
 	sessions_release_all(&d);
 	metrics_free(&d);
 	control_free(d.control);

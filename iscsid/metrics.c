@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "iscsid/atomicfile.h"
 #include "iscsid/daemon.h"
 #include "iscsid/kernel.h"
 #include "iscsid/log.h"
@@ -19,7 +20,6 @@
 
 struct metrics {
 	char path[PATH_MAX];
-	char tmpl[PATH_MAX];         /* the temporary file's mkstemp template */
 	sd_event_source *timer;      /* the next write (CLOCK_MONOTONIC) */
 	uint64_t last_write_us;
 	bool failing;                /* the last write failed (logged once) */
@@ -58,44 +58,6 @@ static struct metrics_session *snapshot(struct daemon *d, size_t *n)
 	return v;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_file(struct metrics *m, const char *text, size_t len)
-{
-	char tmp[PATH_MAX];
-	int fd, r = 0;
-
-	memcpy(tmp, m->tmpl, sizeof(tmp));
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	/* node_exporter runs as its own user; iscsid's umask is 077 */
-	if (fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (r == 0)
-		r = write_all(fd, text, len);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, m->path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
-}
-
 static void write_now(struct daemon *d)
 {
 	struct metrics *m = d->metrics;
@@ -108,7 +70,8 @@ static void write_now(struct daemon *d)
 	if (v)
 		r = metrics_render(v, n, &text, &len);
 	if (r == 0)
-		r = write_file(m, text, len);
+		/* node_exporter runs as its own user; iscsid's umask is 077 */
+		r = atomic_write_file(m->path, text, len, 0644);
 	if (r < 0 && !m->failing)
 		log_err("cannot write the metrics file %s: %s (will retry)", m->path, strerror(-r));
 	else if (r == 0 && m->failing)
@@ -159,9 +122,6 @@ int metrics_setup(struct daemon *d, const char *path)
 	if (!m)
 		return -ENOMEM;
 	str_copy(m->path, sizeof(m->path), path);
-	/* same directory, so rename() replaces the file at once; not *.prom,
-	 * so the collector never reads a half-written one */
-	snprintf(m->tmpl, sizeof(m->tmpl), "%s.tmp.XXXXXX", path);
 	r = sd_event_add_time(d->event, &m->timer, CLOCK_MONOTONIC, now_us(d), 0, on_timer, d);
 	if (r < 0) {
 		free(m);

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "iscsid/daemon.h"
+#include "iscsid/isidfile.h"
 #include "iscsid/log.h"
 #include "iscsid/metrics.h"
 #include "iscsid/resolve.h"
@@ -28,9 +29,6 @@
 #include "iscsid/tcpconn.h"
 #include "libiscsi-core/util.h"
 
-/* Sessions one node may have at once: beyond node.session.nr_sessions'
- * 256, -o new may add some more. */
-#define SESSION_INDEX_LIMIT 1024
 
 /* What each row of the state table does (SA_NONE: nothing). */
 static sess_action_fn *const actions[SA_COUNT_] = {
@@ -132,12 +130,11 @@ void session_close_transport(struct session *s)
 	closep(&s->fd);
 }
 
-/* Another session to the same target uses s's ISID. */
-static bool isid_in_use(const struct session *s)
+bool session_isid_taken(const struct session *s, const uint8_t isid[6])
 {
 	for (const struct session *o = s->d->sessions; o; o = o->next)
 		if (o != s && !strcmp(o->lp.target_name, s->lp.target_name) &&
-		    !memcmp(o->lp.cfg.isid, s->lp.cfg.isid, sizeof(o->lp.cfg.isid)))
+		    !memcmp(o->lp.cfg.isid, isid, sizeof(o->lp.cfg.isid)))
 			return true;
 	return false;
 }
@@ -153,7 +150,7 @@ static void pick_session_index(struct session *s)
 {
 	for (s->index = 0; s->index < SESSION_INDEX_LIMIT; s->index++) {
 		loginrec_set_session_index(&s->lp, s->index);
-		if (!isid_in_use(s))
+		if (!session_isid_taken(s, s->lp.cfg.isid))
 			return;
 	}
 	log_warn("%s: every ISID of %u sessions is in use", s->where, SESSION_INDEX_LIMIT);

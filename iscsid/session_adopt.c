@@ -7,7 +7,10 @@
  * them in again (a short I/O stall); we only build our bookkeeping from
  * sysfs and the node database, so nothing on the wire changes.  The
  * adopted session can then be listed, logged out and recovered like any
- * other.  A session found FAILED starts recovery at once.
+ * other.  A session found FAILED starts recovery at once.  Its ISID comes
+ * from the file the previous iscsid kept (session_isids.c): the kernel
+ * does not know it, and deriving it again from the adoption order could
+ * hand it a live sibling's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 #include "iscsid/log.h"
 #include "iscsid/session_adopt.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_isids.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
 
@@ -87,6 +91,8 @@ int session_adopt(struct daemon *d, unsigned sid, struct ll_error *err)
 	s->params.default_time2wait = (uint32_t)rec_get_int(rec, "node.session.iscsi.DefaultTime2Wait");
 	snprintf(s->where, sizeof(s->where), "[sid %u] %s %s:%u", sid, s->lp.target_name,
 		 s->cur.host, s->cur.port);
+	session_isids_apply(s);
+	session_isids_changed(d);
 	s->state = SS_LOGGED_IN;
 	/* What happened before this iscsid is unknown: the history starts now. */
 	health_init(&s->health, session_clock_ms(CLOCK_REALTIME), true);
@@ -107,12 +113,19 @@ int sessions_adopt_all(struct daemon *d)
 	r = sysfs_session_list_parts(SYSFS_ROOT, SYSFS_PART_BRIEF, &list, &n);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < n; i++) {
-		struct ll_error err = { 0 };
+	/* recorded sessions first, so that one derived for want of a record
+	 * does not pick a number a recorded sibling has */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			struct ll_error err = { 0 };
 
-		if (session_adopt(d, list[i].sid, &err) < 0)
-			log_warn("session %u: not adopted: %s", list[i].sid, err.msg);
+			if (session_isids_known(d, list[i].sid) != (pass == 0))
+				continue;
+			if (session_adopt(d, list[i].sid, &err) < 0)
+				log_warn("session %u: not adopted: %s", list[i].sid, err.msg);
+		}
 	}
 	sysfs_sessions_free(list, n);
+	session_isids_adopted(d);
 	return 0;
 }

@@ -77,4 +77,8 @@ struct sess_input {
  */
 bool session_event(struct session *s, enum sess_event ev, const struct sess_input *in);
 
+/* Another session to s's target has this ISID: a login with it would
+ * reinstate over that session at the target. */
+bool session_isid_taken(const struct session *s, const uint8_t isid[6]);
+
 #endif

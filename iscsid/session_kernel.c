@@ -14,6 +14,7 @@
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_isids.h"
 #include "iscsid/session_kernel.h"
 #include "iscsid/session_login.h"
 #include "iscsid/session_logout.h"
@@ -162,6 +163,7 @@ static int create_objects(struct session *s, struct ll_error *err)
 		return ll_error_set(err, ISCSI_ERR_INTERNAL,
 				    "the kernel could not create a session: %s", strerror(-r));
 	s->have_sid = true;
+	session_isids_changed(s->d);
 	snprintf(s->where, sizeof(s->where), "[sid %u] %s %s:%u", s->sid, s->lp.target_name,
 		 s->lp.cfg.portal.host, s->lp.cfg.portal.port);
 	r = kernel_create_conn(k, s->sid, 0);
@@ -229,6 +231,7 @@ void session_kernel_release(struct session *s)
 		kernel_destroy_conn(k, s->sid, 0);
 		kernel_destroy_session(k, s->sid);
 		s->have_sid = false;
+		session_isids_changed(s->d);
 	}
 	s->bound = false;
 	session_close_transport(s);
@@ -260,6 +263,7 @@ void session_kernel_teardown(struct session *s)
 	if (r < 0)
 		log_warn("%s: cannot destroy the session: %s", s->where, strerror(-r));
 	s->have_sid = false;
+	session_isids_changed(s->d);
 }
 
 /* ---- the kernel's events ---- */

@@ -107,17 +107,6 @@ int chap_parse_algs(const char *s, enum chap_alg out[CHAP_MAX_ALGS], size_t *n,
 	}
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Odd digit counts imply a leading zero nibble (RFC 7143 6.1: (n+1)/2 bytes). */
 static int decode_hex(const char *h, uint8_t *out, size_t cap, size_t *len)
 {

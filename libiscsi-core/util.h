@@ -116,6 +116,18 @@ static inline int str_copy(char *dst, size_t cap, const char *src)
 	return 0;
 }
 
+/* The value of one hex digit (either case), or -1. */
+static inline int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static inline int streq(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;

@@ -1,6 +1,6 @@
 #!/bin/bash
-# vm-timeout: 180
-# vm-weight: 27
+# vm-timeout: 240
+# vm-weight: 55
 # lunlink with several targets and LUNs on LIO: a target with three LUNs
 # and a second target; --loginall=all logs into both (one Login line
 # each) and every disk appears with its exact size; -m session lists both;
@@ -11,10 +11,16 @@
 # distinct ISIDs), a second login says they are present (exit 15), -r SID
 # -o new adds a third, an iscsid restart adopts all three and each one
 # recovers on its own after its connection is killed, and logging out the
-# node logs out all of them.  With systemd-udevd running and lunlink's
-# rule, /dev/disk/by-iscsi/TARGET-lun-0 names the lowest session's disk
-# and keeps it while sessions are added, then moves to the next lowest
-# when that session logs out.
+# node logs out all of them.  Each session keeps its ISID across an iscsid
+# restart (iscsid's session-isids file): with the lowest of the three
+# logged out, an explicit LIO ACL shows each remaining session's ISID at
+# the target (its info file names the latest session to log in), and
+# after the restart each logs in again with that ISID while its sibling
+# keeps its connection (no reinstatement over it); a stale entry leaves
+# the file, a corrupt file is reported and adoption goes on.  With
+# systemd-udevd running and lunlink's rule, /dev/disk/by-iscsi/TARGET-lun-0
+# names the lowest session's disk and keeps it while sessions are added,
+# then moves to the next lowest when that session logs out.
 #
 #   LUNLINK_BUILD_DIR=build-vm tests/vm/run.sh tests/vm/t-lunlink-multi.sh
 set -o pipefail
@@ -268,6 +274,94 @@ check_nr_sessions_restart() {
 	vm_wait_for 10 count_is "$IQN_B" 2
 	expect_eq "$(link_target "$IQN_B")" "$(disk_of_sid "$s2")" \
 		"by-iscsi link moves to the next lowest session when the lowest logs out"
+}
+
+local_port() { cat "/sys/class/iscsi_connection/connection$1:0/local_port" 2>/dev/null; }
+sess_state() { cat "/sys/class/iscsi_session/session$1/state" 2>/dev/null; }
+
+# SID is logged in again over another connection than the one on PORT.
+relogged() { [[ $(sess_state "$1") == LOGGED_IN && -n $(local_port "$1") && $(local_port "$1") != "$2" ]]; }
+
+kill_conns() { # kill_conns SID...: kill each one's TCP connection, count them
+	local s n=0
+	for s in "$@"; do
+		n=$((n + $(ss -HtnK state established sport = ":$(local_port "$s")" dport = :3260 |
+			grep -c .)))
+	done
+	echo "$n"
+}
+
+# relogin SID: kill its connection alone and wait until it is logged in again.
+relogin() {
+	local port
+	port=$(local_port "$1")
+	expect_eq "$(kill_conns "$1")" 1 "session $1: its connection killed"
+	vm_wait_for 30 relogged "$1" "$port" || not_ok "session $1 logged in again"
+}
+
+sibling_untouched() { # sibling_untouched SID PORT NAME
+	vm_sleep 1
+	expect_eq "$(sess_state "$1") $(local_port "$1")" "LOGGED_IN $2" "$3"
+}
+
+# The ISID each session logs in with must survive an iscsid restart: the
+# kernel does not keep it, iscsid's session-isids file does.  With the
+# lowest session (number 0) logged out, numbers taken again from the
+# adoption order would give the second session number 0 and the third
+# number 1, the second's ISID: the third's next login would then
+# reinstate over the second at the target.  An explicit ACL makes LIO show
+# the ISID of the latest session to log in (its info file), so each
+# session is logged in again alone to read its ISID there.
+check_isids_restart() {
+	local s2 s3 l2 l3 isid2 isid3 isid2b p2 p3 file=$LL_DIR/session-isids
+	read -r s2 s3 <<<"$(sids_of "$IQN_B")"
+	lio_add_acl "$IQN_B" "$LL_INITIATOR" || not_ok "LIO: an ACL for the initiator"
+	relogin "$s2"
+	read -r l2 isid2 <<<"$(lio_acl_latest "$IQN_B" "$LL_INITIATOR")"
+	relogin "$s3"
+	read -r l3 isid3 <<<"$(lio_acl_latest "$IQN_B" "$LL_INITIATOR")"
+	diag "at LIO: session $s2 is LIO session $l2 ISID $isid2, $s3 is $l3 ISID $isid3"
+	[[ -n $isid2 && -n $isid3 && $isid2 != "$isid3" ]] && ok "LIO: two distinct ISIDs" ||
+		not_ok "LIO: two distinct ISIDs" "'$isid2' '$isid3'"
+	ll_stop_iscsid
+	expect_eq "$(grep "^$s2 " "$file")" "$s2 1 $isid2 $IQN_B" "the file: session $s2 is number 1, ISID as at LIO"
+	expect_eq "$(grep "^$s3 " "$file")" "$s3 2 $isid3 $IQN_B" "the file: session $s3 is number 2, ISID as at LIO"
+	echo "999999 5 80aabbccddee $IQN_B" >>"$file"
+	ll_start_iscsid || not_ok "iscsid restarted"
+	vm_wait_for 5 eval '! grep -q "^999999 " "$file"'
+	expect_eq "$(grep -c "^999999 " "$file")" 0 "a sid gone from the kernel leaves the file"
+	p2=$(local_port "$s2")
+	relogin "$s3"
+	expect_eq "$(lio_acl_latest "$IQN_B" "$LL_INITIATOR")" "$((l3 + 1)) $isid3" \
+		"after the restart session $s3 logs in with its own ISID (new LIO session)"
+	sibling_untouched "$s2" "$p2" "session $s2 kept its connection: no reinstatement over it"
+	p3=$(local_port "$s3")
+	relogin "$s2"
+	read -r _ isid2b <<<"$(lio_acl_latest "$IQN_B" "$LL_INITIATOR")"
+	expect_eq "$isid2b" "$isid2" "after the restart session $s2 logs in with its own ISID"
+	sibling_untouched "$s3" "$p3" "session $s3 kept its connection: no reinstatement over it"
+	expect_eq "$(kill_conns "$s2" "$s3")" 2 "both connections killed"
+	vm_sleep 0.5
+	vm_wait_for 30 all_logged_in "$IQN_B" 2
+	vm_sleep 1
+	all_logged_in "$IQN_B" 2 && ok "both LOGGED_IN again, and still a second later" ||
+		not_ok "both LOGGED_IN again, and still a second later"
+	expect_eq "$(<"$LIO_CFS/iscsi/$IQN_B/fabric_statistics/iscsi_instance/sessions")" 2 \
+		"LIO holds two sessions"
+	# a damaged file is said out loud; the sessions are adopted all the same
+	ll_stop_iscsid
+	printf 'lunlink-session-isids 1\n%s 1 nothex %s\n' "$s2" "$IQN_B" >"$file"
+	ll_start_iscsid || not_ok "iscsid restarted"
+	expect_match "$(grep -a 'session-isids is corrupt' "$LL_ISCSID_LOG")" "line 2: expected an ISID" \
+		"a corrupt file is reported with its line"
+	expect_exit 0 iscsiadm -m session
+	expect_eq "$(grep -c "$IQN_B" <<<"$OUT")" 2 "both sessions adopted despite the corrupt file"
+	vm_wait_for 5 grep -q "^$s3 " "$file"
+	expect_eq "$(grep -v '^#' "$file" | head -1) $(grep -c "^$s3 1 " "$file")" \
+		"lunlink-session-isids 1 1" "the file is written anew (session $s3 now number 1)"
+}
+
+check_node_logout() {
 	expect_exit 0 iscsiadm -m node -T "$IQN_B" -p "$P" -u
 	expect_eq "$(grep -c "^Logout of .*successful" <<<"$OUT")" 2 "node logout logs out the other two"
 	vm_wait_for 10 count_is "$IQN_B" 0
@@ -286,5 +380,9 @@ check_nr_sessions
 diag "nr_sessions, udev link and -o new: $(vm_seconds_since "$T_NR") s"
 T_NR=$(vm_now)
 check_nr_sessions_restart
-diag "restart, recovery and logout of the node's sessions: $(vm_seconds_since "$T_NR") s"
+diag "restart, recovery and logout of the lowest session: $(vm_seconds_since "$T_NR") s"
+T_NR=$(vm_now)
+check_isids_restart
+diag "ISIDs across a restart: $(vm_seconds_since "$T_NR") s"
+check_node_logout
 done_testing

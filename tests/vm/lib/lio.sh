@@ -16,6 +16,13 @@
 #   lio_clear_chap IQN                         back to authentication=0
 #   lio_enable IQN / lio_disable IQN           TPG up/down (fault injection)
 #   lio_lun_file IQN LUN                       backing file of a LUN
+#   lio_add_acl IQN INITIATOR                  an explicit ACL for INITIATOR,
+#                                              every LUN mapped: sessions that
+#                                              log in from now on belong to it
+#   lio_acl_latest IQN INITIATOR               "LIO-SID ISID" (ISID as 12 hex
+#                                              digits) of the ACL's latest
+#                                              session: LIO shows no other
+#   lio_delete_acl IQN INITIATOR               (its sessions are dropped)
 #   lio_delete_target IQN                      remove target and its LUNs
 #   lio_teardown                               remove every target/backstore
 #
@@ -161,11 +168,43 @@ lio_disable() { _lio_put "$(_lio_tpg "$1")/enable" 0; }
 
 lio_lun_file() { echo "$LIO_DIR/$(_lio_bs_name "$1" "$2").img"; }
 
+lio_add_acl() { # lio_add_acl IQN INITIATOR
+	local tpg acl l name
+	tpg=$(_lio_tpg "$1")
+	acl=$tpg/acls/$2
+	mkdir -p "$acl" || _lio_err "cannot create the ACL of $2" || return
+	for l in "$tpg"/lun/lun_*; do
+		[[ -d $l ]] || continue
+		name=${l##*/}
+		mkdir "$acl/$name" && ln -s "$l" "$acl/$name/map" ||
+			_lio_err "cannot map $name for $2" || return
+	done
+}
+
+# LIO's info file: "LIO Session ID: 6   ISID: 0x80 63 88 23 56 bb  TSIH: 6 ..."
+lio_acl_latest() { # lio_acl_latest IQN INITIATOR
+	sed -n 's/^LIO Session ID: \([0-9]*\) *ISID: 0x\([0-9a-f ]*[0-9a-f]\) .*/\1 \2/p' \
+		"$(_lio_tpg "$1")/acls/$2/info" | sed 's/ //2g'
+}
+
+lio_delete_acl() { # lio_delete_acl IQN INITIATOR
+	local acl l link
+	acl=$(_lio_tpg "$1")/acls/$2
+	[[ -d $acl ]] || return 0
+	for l in "$acl"/lun_*; do
+		[[ -d $l ]] || continue
+		for link in "$l"/*; do [[ -L $link ]] && rm -f "$link"; done
+		rmdir "$l"
+	done
+	rmdir "$acl" || _lio_err "cannot remove the ACL of $2"
+}
+
 lio_delete_target() { # lio_delete_target IQN
 	local iqn=$1 tpg l link name prefix
 	tpg=$(_lio_tpg "$iqn")
 	[[ -d $tpg ]] || _lio_err "no target $iqn" || return
 	printf 0 >"$tpg/enable" 2>/dev/null
+	for l in "$tpg"/acls/*; do [[ -d $l ]] && lio_delete_acl "$iqn" "${l##*/}"; done
 	for l in "$tpg"/lun/lun_*; do
 		[[ -d $l ]] || continue
 		for link in "$l"/*; do
