@@ -66,7 +66,7 @@ enum sess_action {
 	SA_LOGIN_TIMEOUT,
 	SA_LOGIN_CONN_ERROR,
 	SA_SCAN,
-	SA_RESCAN,
+	SA_ONLINE,            /* a reconnect's disks back to running */
 	SA_RECOVER,           /* stop the connection, schedule a reconnect */
 	SA_FFP_PDU,           /* a PDU in full feature phase: an Async Message? */
 	SA_TARGET_LOGOUT,     /* send the Logout Request the target asked for */

@@ -7,6 +7,13 @@
  * probed every LUN (INQUIRY, REPORT LUNS, ...), which can take long on a
  * slow target, so it runs in a worker thread; the login is answered when
  * the scan is done, so the disks exist when iscsiadm returns.
+ *
+ * A reconnect does not scan (as open-iscsi: the scan is a one-time deal):
+ * the kernel unblocks the disks it had, and a host scan per session made a
+ * recovery storm of N sessions N scans of kernel work on the critical
+ * path.  It only sets the session's disks back to running, which undoes
+ * a SCSI error handler's "offline" during the outage (open-iscsi does the
+ * same); -R rescans on demand.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,14 +27,20 @@
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
 
+enum scan_kind {
+	SCAN_HOST,     /* the first login: find the LUNs */
+	SCAN_RESCAN,   /* -R: re-read every known LUN's size, then find new ones */
+	SCAN_ONLINE,   /* a reconnect: known LUNs back to running, no scan */
+};
+
 struct scan_job {
 	unsigned sid;
 	unsigned host_no;
-	bool rescan;   /* also re-read the size of every known LUN */
+	enum scan_kind kind;
 };
 
-/* Re-reads the size of every LUN of the session (after a reconnect or -R). */
-static void rescan_luns(unsigned sid)
+/* Writes value to attr of every LUN of the session. */
+static void each_lun(unsigned sid, const char *attr, const char *value)
 {
 	struct sysfs_session ss;
 	char path[128];
@@ -37,9 +50,10 @@ static void rescan_luns(unsigned sid)
 	for (size_t j = 0; j < ss.nluns; j++) {
 		const struct sysfs_lun *l = &ss.luns[j];
 
-		snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/rescan", l->host,
-			 l->channel, l->target, l->lun);
-		sysfs_write(SYSFS_ROOT, path, "1");
+		snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/%s", l->host,
+			 l->channel, l->target, l->lun, attr);
+		/* A disk in another state (being deleted) refuses; that is fine. */
+		sysfs_write(SYSFS_ROOT, path, value);
 	}
 	sysfs_session_clear(&ss);
 }
@@ -49,8 +63,12 @@ static int scan_job(void *arg)
 	struct scan_job *j = arg;
 	char path[64];
 
-	if (j->rescan)
-		rescan_luns(j->sid);
+	if (j->kind == SCAN_ONLINE) {
+		each_lun(j->sid, "state", "running");
+		return 0;
+	}
+	if (j->kind == SCAN_RESCAN)
+		each_lun(j->sid, "rescan", "1");
 	snprintf(path, sizeof(path), "class/scsi_host/host%u/scan", j->host_no);
 	return sysfs_write(SYSFS_ROOT, path, "- - -");
 }
@@ -69,7 +87,7 @@ static void scan_done(void *userdata, void *arg, int result)
 	session_reply_login(s, 0, NULL);
 }
 
-static void start_job(struct session *s, bool rescan)
+static void start_job(struct session *s, enum scan_kind kind)
 {
 	struct scan_job *j = calloc(1, sizeof(*j));
 	int r;
@@ -80,7 +98,7 @@ static void start_job(struct session *s, bool rescan)
 	}
 	j->sid = s->sid;
 	j->host_no = s->host_no;
-	j->rescan = rescan;
+	j->kind = kind;
 	worker_cancel(s->scan);
 	s->scan = NULL;
 	r = worker_start(&s->scan, s->d->event, scan_job, j, scan_done, s);
@@ -95,7 +113,7 @@ void session_scan_act(struct session *s, const struct sess_row *row,
 		scan_done(s, NULL, 0);
 		return;
 	}
-	start_job(s, false);
+	start_job(s, SCAN_HOST);
 }
 
 void session_rescan(struct session *s, struct request *req)
@@ -104,11 +122,11 @@ void session_rescan(struct session *s, struct request *req)
 		/* A rescan request is answered at once; the scan goes on behind it. */
 		request_ok(req);
 	}
-	start_job(s, true);
+	start_job(s, SCAN_RESCAN);
 }
 
-void session_rescan_act(struct session *s, const struct sess_row *row,
+void session_online_act(struct session *s, const struct sess_row *row,
 			const struct sess_input *in)
 {
-	session_rescan(s, NULL);
+	start_job(s, SCAN_ONLINE);
 }

@@ -11,8 +11,9 @@ struct session;
 /* Rescans the SCSI host (no reply wanted: req may be NULL). */
 void session_rescan(struct session *s, struct request *req);
 
-/* Actions of the state table: the scan after the first login, after a relogin. */
+/* Actions of the state table: the scan after the first login; after a
+ * relogin, the disks it had set running again (no scan). */
 sess_action_fn session_scan_act;
-sess_action_fn session_rescan_act;
+sess_action_fn session_online_act;
 
 #endif

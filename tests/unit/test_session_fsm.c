@@ -238,6 +238,9 @@ START_TEST(test_fsm_recovery)
 	ck_assert_int_eq(RUN(st, SE_CONNECT_FAILED, SE_ATTEMPT_FAILED, SE_RECONNECT, SE_RESOLVED,
 			     SE_CONNECTED, SE_RELOGGED_IN),
 			 SS_LOGGED_IN);
+	/* A relogin sets the disks running again and scans nothing (open-iscsi's
+	 * one-time scan): N scans made a recovery storm of N sessions slow. */
+	ck_assert_int_eq(sess_fsm_find(SS_LOGIN, SE_RELOGGED_IN)->action, SA_ONLINE);
 	/* Given up: only logout is left, and it works. */
 	st = RUN(SS_LOGGED_IN, SE_CONN_ERROR, SE_RECONNECT, SE_GAVE_UP);
 	ck_assert_int_eq(st, SS_RECOVERY);
