@@ -52,6 +52,7 @@ struct session {
 	struct request *logout_req; /* iscsiadm waiting for the logout */
 	unsigned attempts, retry_max;
 	unsigned reopen_count;
+	uint64_t hurried_ms;        /* when a returning portal last hurried its reconnect */
 	struct session_health health;  /* kept by session_event() */
 };
 

@@ -233,6 +233,7 @@ static void login_done(struct session *s)
 		log_info("%s: connection recovered after %u attempt(s)", s->where,
 			 s->reopen_count + 1);
 		s->reopen_count = 0;
+		session_portal_back(s);
 		session_event(s, SE_RELOGGED_IN, NULL);
 		return;
 	}

@@ -4,6 +4,7 @@
 
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
+#include "iscsid/session_hurry.h"
 #include "iscsid/session_int.h"
 #include "iscsid/session_kernel.h"
 #include "iscsid/session_login.h"
@@ -71,6 +72,33 @@ void session_reconnect_failed(struct session *s, const struct sess_input *failed
 		 s->reopen_count, in.err->msg, delay);
 	in.delay_s = delay;
 	session_event(s, SE_ATTEMPT_FAILED, &in);
+}
+
+/*
+ * s logged in again through its portal, so the portal is back: the other
+ * sessions to it that wait out a pause try now instead of up to
+ * RETRY_DELAY_MAX_S later, and the sessions of a portal that returns come
+ * back within their logins of each other, not spread over the retry period
+ * (an outage of every session of a host took ~2 s more than one session's).
+ * Each is hurried at most once per HURRY_GAP_MS (session_hurry.h): where
+ * the targets behind one portal return one by one, that is one extra
+ * attempt a second.
+ */
+void session_portal_back(struct session *s)
+{
+	uint64_t now_ms = session_clock_ms(CLOCK_MONOTONIC), now_us;
+
+	if (sd_event_now(s->d->event, CLOCK_MONOTONIC, &now_us) < 0)
+		return;
+	for (struct session *o = s->d->sessions; o; o = o->next) {
+		const struct hurry_view v = { .state = o->state, .waiting = o->retry_src != NULL,
+					      .cur = &o->cur, .hurried_ms = o->hurried_ms };
+
+		if (o == s || !session_should_hurry(&v, &s->cur, now_ms))
+			continue;
+		o->hurried_ms = now_ms;
+		sd_event_source_set_time(o->retry_src, now_us);
+	}
 }
 
 void session_cancel_reconnect(struct session *s)

@@ -17,6 +17,8 @@ struct sess_input;
 /* A reconnect attempt failed (in: its error and login status): try again
  * after a pause, or give up. */
 void session_reconnect_failed(struct session *s, const struct sess_input *in);
+/* s reconnected: its portal's other sessions waiting to retry try now. */
+void session_portal_back(struct session *s);
 /* Stops a reconnect or relogin in progress (resolver, socket, login, pause). */
 void session_cancel_reconnect(struct session *s);
 

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* session_hurry.c: which waiting sessions a returning portal hurries (see session_hurry.h). */
+#include <strings.h>
+
+#include "iscsid/session_hurry.h"
+
+bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
+			  uint64_t now_ms)
+{
+	if (o->state != SS_RECOVERY || !o->waiting)
+		return false;
+	if (o->hurried_ms && now_ms - o->hurried_ms < HURRY_GAP_MS)
+		return false;
+	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
+}
