@@ -9,6 +9,10 @@
 #                                 default N = 64 256 1024
 #   bench/run.sh profile [N]      perf profile of lunlink's phases with N
 #                                 sessions (bench/vm-profile.sh, default 256)
+#   bench/run.sh trace [N]        time-stamped iscsid log and session counts of
+#                                 a storm and a --logoutall with N sessions
+#                                 (bench/vm-logout-trace.sh, default 64; set
+#                                 LUNLINK_BENCH_WHO="lunlink openiscsi")
 #   bench/run.sh ab N BUILD...    --loginall/--logoutall of N targets with
 #                                 each lunlink build in turn, one boot
 #                                 (bench/vm-ab-loginall.sh; 4 rounds)
@@ -39,6 +43,12 @@ if [[ ${1:-} == profile ]]; then
 	rm -rf "$out"
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 4096 --out "$out" \
 		"$repo/bench/vm-profile.sh" "${2:-256}"
+fi
+if [[ ${1:-} == trace ]]; then
+	out=${TMPDIR:-/tmp}/lunlink-bench-trace-${2:-64}
+	rm -rf "$out"
+	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 4096 --out "$out" \
+		"$repo/bench/vm-logout-trace.sh" "${2:-64}"
 fi
 if [[ ${1:-} == ab ]]; then
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 3072 "$repo/bench/vm-ab-loginall.sh" \

@@ -4,6 +4,8 @@
 # disk exists, then --logoutall, for each build in turn, $ROUNDS rounds with
 # the order rotated every round. Comparing builds in separate boots is
 # mostly comparing the host's load; here they share the boot.
+# LUNLINK_BENCH_AB_STORM=1 adds a recovery storm between login and logout
+# (every TPG disabled 5 s, then until all N are LOGGED_IN again).
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -26,6 +28,7 @@ one() { # one BUILD ROUND
 	iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "$1: loginall"
 	scl_wait_disks "$N" 300 || not_ok "$1: all disks"
 	in=$(($(vm_now) - t0))
+	[[ -n ${LUNLINK_BENCH_AB_STORM:-} ]] && storm "$1" "$2"
 	t0=$(vm_now)
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || not_ok "$1: logoutall"
 	scl_wait_none 300 || not_ok "$1: no session left"
@@ -34,6 +37,19 @@ one() { # one BUILD ROUND
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_loginall_us=$in"
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_logoutall_us=$out"
 	diag "$1 round $2: loginall $(secs "$in") s, logoutall $(secs "$out") s"
+}
+
+# storm BUILD ROUND: every TPG disabled 5 s; re-enabling until all LOGGED_IN
+storm() {
+	local t0 us
+	scl_lio_enable "$BASE" "$N" 0
+	vm_sleep 5
+	t0=$(vm_now)
+	scl_lio_enable "$BASE" "$N" 1
+	scl_wait_up "$N" 300 || not_ok "$1: all LOGGED_IN after the storm"
+	us=$(($(vm_now) - t0))
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_us=$us"
+	diag "$1 round $2: storm $(secs "$us") s"
 }
 
 secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 % 1000000) / 1000)); }

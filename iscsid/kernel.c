@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "iscsid/kernel.h"
 #include "iscsid/kernel_stats.h"
@@ -282,7 +283,7 @@ static bool is_reply(const uint8_t *msg, uint32_t type)
  * first.  ev is a KABI_EV_SIZE buffer followed by extra bytes; on return
  * it holds the reply's uevent.
  */
-static int call(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
+static int send_and_wait(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
 {
 	size_t len = NL_HDR_LEN + KABI_EV_SIZE + extra;
 	_cleanup_free_ uint8_t *msg = calloc(1, len);
@@ -323,6 +324,26 @@ static int call(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
 		return 0;
 	}
 	return -ETIMEDOUT;
+}
+
+/*
+ * The request and its reply; one that blocked iscsid's loop for 2 ms or
+ * more is logged at debug level 2 (the kernel's part of a slow logout or
+ * login shows in a time-stamped log, see LUNLINK_LOG_TIME in iscsid(8)).
+ */
+static int call(struct kernel *k, uint32_t type, uint8_t *ev, size_t extra)
+{
+	struct timespec a, b;
+	long ms;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r = send_and_wait(k, type, ev, extra);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+	if (ms >= 2)
+		log_debug(2, "kernel: request %u took %ld ms", type, ms);
+	return r;
 }
 
 /* Calls whose reply puts a status in r.retcode. */

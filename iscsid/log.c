@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <systemd/sd-journal.h>
+#include <time.h>
 
 #include "iscsid/log.h"
 
 /* The daemon's logging settings: process-wide by nature, set once in main(). */
 static int debug_level;
 static int use_stderr = 1;
+static bool with_time;  /* LUNLINK_LOG_TIME: monotonic seconds first */
 
 void log_setup(int level, int to_stderr)
 {
@@ -18,6 +21,7 @@ void log_setup(int level, int to_stderr)
 	 * write to the journal directly so "journalctl -p err" sees errors.
 	 */
 	use_stderr = to_stderr && !getenv("JOURNAL_STREAM");
+	with_time = getenv("LUNLINK_LOG_TIME") != NULL;
 }
 
 int log_debug_level(void)
@@ -49,7 +53,13 @@ void log_msg(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (use_stderr)
+	if (use_stderr && with_time) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		fprintf(stderr, "%lld.%03ld iscsid: %s%s\n", (long long)ts.tv_sec,
+			ts.tv_nsec / 1000000, prio_word(prio), line);
+	} else if (use_stderr)
 		fprintf(stderr, "iscsid: %s%s\n", prio_word(prio), line);
 	else
 		sd_journal_print(prio, "%s", line);
