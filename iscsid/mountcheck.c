@@ -50,6 +50,10 @@ static void add_children(const char *sysroot, struct devset *s, const char *name
 		if (de->d_name[0] == '.')
 			continue;
 		if (partitions_only) {
+			/* A partition's name starts with its disk's (sdb1, nvme0n1p1):
+			 * the other entries (queue, holders, size...) need no look. */
+			if (strncmp(de->d_name, name, strlen(name)) != 0)
+				continue;
 			snprintf(attr, sizeof(attr), "%s/%s/partition", path, de->d_name);
 			if (access(attr, F_OK) < 0)
 				continue;
