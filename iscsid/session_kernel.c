@@ -194,7 +194,16 @@ void session_kernel_handoff_act(struct session *s, const struct sess_row *row,
 		return;
 	}
 	s->bound = true;
-	if (set_session_params(s) < 0) {
+	/*
+	 * A reconnect keeps the kernel session and connection and the values
+	 * they were given (names, portal, timeouts: nothing in them depends on
+	 * the socket); setting them again was 13-15 blocking netlink calls per
+	 * attempt (a third of a relogin's, nearly all of a refused attempt's)
+	 * while a recovery storm of N sessions queued N relogins behind one
+	 * loop.  The negotiated values
+	 * still go before START_CONN, as some depend on the new socket.
+	 */
+	if (!s->ever_started && set_session_params(s) < 0) {
 		session_fail(s, ISCSI_ERR_INTERNAL, true, "cannot set session parameters");
 		return;
 	}

@@ -9,7 +9,8 @@
 #      -m session -r SID -P 3 shows that session alone, -m node 32 records
 #   3. a storm: every TPG disabled for 5 s with two writers of known data;
 #      all 32 sessions come back LOGGED_IN with their disks, no write
-#      failed and every block holds its last write
+#      failed and every block holds its last write; a session's names,
+#      portal and timeouts in sysfs are those of before
 #   4. iscsid restarted: no session logged in again (same TCP connections)
 #   5. --logoutall=all: no session and no disk is left
 #
@@ -68,7 +69,22 @@ test_listing() {
 	expect_eq "$(count_lines "$OUT" "^$P:3260,1 $BASE-[0-9]+\$")" "$N" "-m node: $N records"
 }
 
+# What the kernel keeps of session SID from its first login: a reconnect
+# hands it no names, portal or timeouts again (session_kernel.c).
+kept_values() { # kept_values SID
+	local s=/sys/class/iscsi_session/session$1 c=/sys/class/iscsi_connection/connection$1:0 f v
+	for f in $s/targetname $s/initiatorname $s/recovery_tmo $s/abort_tmo $s/lu_reset_tmo \
+		$s/tgt_reset_tmo $s/tpgt $c/persistent_address $c/persistent_port $c/ping_tmo \
+		$c/recv_tmo; do
+		read -r v <"$f" || v="(unreadable)"
+		printf '%s=%s ' "${f##*/}" "$v"
+	done
+}
+
 test_storm() {
+	local sid kept
+	sid=$(ll_sid_of "$BASE-3")
+	kept=$(kept_values "$sid")
 	scl_writers_start "$BASE" 2 8 || return
 	scl_writers_wait 3 60 || not_ok "storm: writers running before the outage"
 	scl_lio_enable "$BASE" "$N" 0 || not_ok "storm: every TPG disabled"
@@ -79,6 +95,7 @@ test_storm() {
 	scl_lio_enable "$BASE" "$N" 1 || not_ok "storm: every TPG enabled"
 	scl_wait_up "$N" 90
 	expect_eq "$SCL_UP/$SCL_SESS" "$N/$N" "storm: all $N sessions LOGGED_IN again"
+	expect_eq "$(kept_values "$sid")" "$kept" "storm: session $sid keeps its names, portal, timeouts"
 	scl_wait_disks "$N" 30
 	expect_eq "$SCL_DISKS" "$N" "storm: all $N disks are back"
 	scl_writers_wait 3 60 || not_ok "storm: writers go on after the outage"
