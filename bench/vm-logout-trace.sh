@@ -1,7 +1,8 @@
 #!/bin/bash
 # Where one --logoutall (and one recovery storm) spends its time (runs in
 # the test VM; start it with `bench/run.sh trace N`): N targets, lunlink's
-# --loginall, then a storm and a --logoutall with iscsid's debug log
+# --loginall, then one target's outage (storm1), a storm and a --logoutall
+# with iscsid's debug log
 # time-stamped (LUNLINK_LOG_TIME), and the number of sessions left sampled
 # every 250 ms; then the same logout by open-iscsi (LUNLINK_BENCH_WHO).
 # The logs land in $TMPDIR/lunlink-bench-trace-N/: iscsid.log (each
@@ -57,6 +58,17 @@ ll_storm() {
 	echo "$(mono) enabled" >>"$OUTD/marks"
 	scl_wait_up "$N" 600 || not_ok "all LOGGED_IN after the storm"
 }
+# storm1: one target's TPG disabled 5 s; from re-enabling to LOGGED_IN
+storm1() {
+	local iqn=$BASE-$N sid t0
+	sid=$(ll_sid_of "$iqn")
+	lio_disable "$iqn"
+	vm_sleep 5
+	t0=$(vm_now)
+	lio_enable "$iqn"
+	flt_wait_state "$sid" LOGGED_IN 120 || not_ok "storm1: session $sid LOGGED_IN again"
+	echo "METRIC trace_n${N}_storm1_$1_s=$(vm_seconds_since "$t0")"
+}
 oi_logout() {
 	/usr/sbin/iscsiadm -m node --logoutall=all >/dev/null 2>&1 || diag "oi logoutall failed"
 	scl_wait_none 600 || not_ok "open-iscsi: no session left"
@@ -75,6 +87,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "discovery"
 		iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "loginall"
 		scl_wait_disks "$N" 600 || not_ok "all disks"
+		storm1 ll
 		traced storm_ll ll_storm
 		traced logout_ll ll_logout
 		ll_stop_iscsid
@@ -89,6 +102,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		/usr/sbin/iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "oi discovery"
 		timeout 600 /usr/sbin/iscsiadm -m node --loginall=all >/dev/null 2>&1
 		scl_wait_disks "$N" 600 || not_ok "oi all disks"
+		storm1 oi
 		traced storm_oi oi_storm
 		traced logout_oi oi_logout
 		kill "$OI_PID"
