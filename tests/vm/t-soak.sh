@@ -8,7 +8,8 @@
 # logged-in record, a marked outage longer than replacement_timeout, two
 # faults overlapping. Every kind runs at least once. Afterwards: no I/O
 # error but in the long outages (and there within the timeout plus 1 s),
-# every block holds its last write, iscsid alive without growth in RSS,
+# every block holds its last write, iscsid alive without growth in its
+# anonymous memory (heap, arenas, stacks; see lib/soak-iscsid.sh),
 # every session LOGGED_IN, -m session -P 3 agrees with sysfs, the node
 # database parses. See tests/vm/lib/soak.sh; bench/soak.sh runs it long.
 #

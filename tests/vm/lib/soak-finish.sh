@@ -74,7 +74,7 @@ soak_finish() {
 	soak_results_stats < <(python3 "$SOAK_PY/soakcheck.py" stats "$SOAK_DIR")
 	if [[ -n ${LUNLINK_VM_OUT:-} ]]; then
 		mkdir -p "$LUNLINK_VM_OUT"
-		cp "$SOAK_DIR"/{faults.log,events.log,rss.log,session-P3.txt} "$LUNLINK_VM_OUT/" 2>/dev/null
+		cp "$SOAK_DIR"/{faults.log,events.log,rss.log,mem.log,session-P3.txt} "$LUNLINK_VM_OUT/" 2>/dev/null
 		tail -n 2000 "$SOAK_DIR/adm.log" >"$LUNLINK_VM_OUT/adm.log"
 	fi
 }

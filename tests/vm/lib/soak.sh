@@ -23,7 +23,7 @@
 #
 # This file holds the settings and the helpers every part uses; the parts:
 #   soak-setup.sh   veth paths, LIO targets, logins, writers (soak_setup)
-#   soak-iscsid.sh  iscsid's lifetimes: alive before each stop, RSS
+#   soak-iscsid.sh  iscsid's lifetimes: alive before each stop, memory
 #   soak-faults.sh  the fault kinds, f_KIND_begin/_end
 #   soak-run.sh     running faults, recovery, the fault log (soak_run)
 #   soak-finish.sh  the final checks and clean-up (soak_finish)
@@ -34,7 +34,7 @@ SOAK_TMO=${SOAK_TMO:-30}
 SOAK_SHORT_TMO=${SOAK_SHORT_TMO:-5}
 SOAK_BLOCKS=${SOAK_BLOCKS:-64}          # 64 KiB blocks per writer
 SOAK_RECOVER_MAX=${SOAK_RECOVER_MAX:-60} # seconds a session may take to recover
-SOAK_RSS_MARGIN_KB=${SOAK_RSS_MARGIN_KB:-256}
+SOAK_ANON_MARGIN_KB=${SOAK_ANON_MARGIN_KB:-256}
 SOAK_PAUSE=${SOAK_PAUSE:-0.3}           # seconds between a writer's writes
 SOAK_NOOP=${SOAK_NOOP:-3}               # noop_out_interval and _timeout
 SOAK_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
