@@ -13,6 +13,9 @@
 #                                 a storm and a --logoutall with N sessions
 #                                 (bench/vm-logout-trace.sh, default 64; set
 #                                 LUNLINK_BENCH_WHO="lunlink openiscsi")
+#   bench/run.sh logintrace [N]   --loginall of N targets watched every 5 s,
+#                                 under perf, and iscsid's memory per session
+#                                 (bench/vm-login-trace.sh, default 256)
 #   bench/run.sh ab N BUILD...    --loginall/--logoutall of N targets with
 #                                 each lunlink build in turn, one boot
 #                                 (bench/vm-ab-loginall.sh; 4 rounds)
@@ -29,10 +32,16 @@ export LUNLINK_BUILD_DIR=${LUNLINK_BUILD_DIR:-$repo/build-vm}
 
 # Guest memory and time for N sessions: both ends of every session (LIO and
 # the initiator's SCSI host) live in the one guest.
+guest_mem() { # guest_mem N: MiB
+	local mem=3072
+	(($1 > 128)) && mem=4096
+	(($1 > 512)) && mem=8192
+	echo "$mem"
+}
+
 scale_one() { # scale_one N
-	local n=$1 mem=3072 cap=${LUNLINK_BENCH_CAP:-600}
-	((n > 128)) && mem=4096
-	((n > 512)) && mem=8192
+	local n=$1 mem cap=${LUNLINK_BENCH_CAP:-600}
+	mem=$(guest_mem "$n")
 	bash "$repo/tests/vm/run.sh" --timeout $((1800 + n * 4 + cap * 8)) --mem "$mem" \
 		"$repo/bench/vm-scale.sh" "$n" |
 		tee /dev/stderr | grep '^METRIC' >"${TMPDIR:-/tmp}/lunlink-bench-scale-$n.txt"
@@ -49,6 +58,12 @@ if [[ ${1:-} == trace ]]; then
 	rm -rf "$out"
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 4096 --out "$out" \
 		"$repo/bench/vm-logout-trace.sh" "${2:-64}"
+fi
+if [[ ${1:-} == logintrace ]]; then
+	out=${TMPDIR:-/tmp}/lunlink-bench-logintrace-${2:-256}
+	rm -rf "$out"
+	exec bash "$repo/tests/vm/run.sh" --timeout $((1200 + ${2:-256} * 2)) \
+		--mem "$(guest_mem "${2:-256}")" --out "$out" "$repo/bench/vm-login-trace.sh" "${2:-256}"
 fi
 if [[ ${1:-} == ab ]]; then
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 3072 "$repo/bench/vm-ab-loginall.sh" \
