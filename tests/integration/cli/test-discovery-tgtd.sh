@@ -19,8 +19,14 @@ T2=iqn.2024-01.org.lunlink.test:two
 tgtd_add_target 1 $T1 || exit 1
 tgtd_add_target 2 $T2 || exit 1
 
-iscsid_start "$ISCSID_BIN" -f
+# started with a soft limit of 256 open files: iscsid needs more than the
+# usual 1,024 for 1,024 sessions and raises it to 16,384 (or the hard limit)
+iscsid_start bash -c 'ulimit -Sn 256 && exec "$@"' iscsid "$ISCSID_BIN" -f
 check "iscsid_listens" [ -S "$ISCSID_SOCKET" ]
+soft=$(awk '/^Max open files/ { print $4 }' "/proc/$ISCSID_PID/limits")
+hard=$(ulimit -Hn)
+check "iscsid_raises_its_open_file_limit" [ "$soft" = unlimited -o "$soft" = "$hard" -o \
+	"$soft" -ge 16384 ]
 
 run -m discovery -t sendtargets -p 127.0.0.1:$P
 expect_rc "discovery_against_tgtd_exits_0" 0
