@@ -198,6 +198,15 @@ static void request_detach(struct request *req)
 	req->client = NULL;
 }
 
+void request_drop_attrs(struct request *req)
+{
+	uint16_t type = req->msg.type;
+	uint32_t id = req->msg.id;
+
+	ipc_msg_free(&req->msg);
+	ipc_msg_init(&req->msg, type, id);
+}
+
 void request_reply(struct request *req, struct ipc_msg *reply)
 {
 	struct client *cl = req->client;

@@ -44,6 +44,9 @@ const char *control_default_path(void);
 /* iscsid.ipc_auth_uid: true (default) accepts uid 0 only. */
 void control_set_auth_by_uid(struct control *c, bool by_uid);
 
+/* Frees req's attributes and keeps what the reply needs: for a handler
+ * that holds a request long after reading it (a login, until its scan). */
+void request_drop_attrs(struct request *req);
 /* Sends reply (its type and id are set from req) and frees req. */
 void request_reply(struct request *req, struct ipc_msg *reply);
 /* Replies with status code and a message (printf format), then frees req. */

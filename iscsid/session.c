@@ -156,25 +156,24 @@ static void pick_session_index(struct session *s)
 	log_warn("%s: every ISID of %u sessions is in use", s->where, SESSION_INDEX_LIMIT);
 }
 
-struct session *session_new(struct daemon *d, struct rec *rec, const char *initiator,
+struct session *session_new(struct daemon *d, const struct rec *rec, const char *initiator,
 			    struct ll_error *err)
 {
 	struct session *s = calloc(1, sizeof(*s));
 
 	if (!s) {
-		rec_free(rec);
 		ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
 	if (loginrec_from_node(&s->lp, rec, initiator, 0, err) < 0) {
-		rec_free(rec);
 		loginrec_clear(&s->lp);
 		free(s);
 		return NULL;
 	}
 	s->d = d;
 	s->fd = -1;
-	s->rec = rec;
+	session_kernel_keep_record(s, rec);
+	s->kept.scan_manual = !strcmp(rec_get(rec, "node.session.scan") ?: "auto", "manual");
 	s->state = SS_CONNECT;
 	s->lp.cfg.itt = 0x7000;
 	s->cur = s->lp.cfg.portal;
@@ -194,11 +193,13 @@ int session_login(struct daemon *d, struct rec *rec, struct request *req)
 	struct session *s = session_new(d, rec, NULL, &err);
 
 	if (!s) {
+		rec_free(rec);
 		request_fail(req, err.code ? err.code : ISCSI_ERR_INVAL, "%s", err.msg);
 		return err.code == ISCSI_ERR_NOMEM ? -ENOMEM : -EINVAL;
 	}
-	/* Once per session: recovery and relogins reuse this record. */
+	/* Once per session: recovery and relogins reuse what session_new kept. */
 	loginrec_report_ineffective(rec, s->where);
+	rec_free(rec);
 	s->login_req = req;
 	log_info("%s: logging in (session %u of the node)", s->where, s->index);
 	session_start_connect(s);
@@ -221,7 +222,6 @@ static void session_free(struct session *s)
 	sd_event_source_disable_unref(s->timer);
 	sd_event_source_disable_unref(s->retry_src);
 	login_free(s->login);
-	rec_free(s->rec);
 	loginrec_clear(&s->lp);
 	if (s->login_req)
 		request_fail(s->login_req, ISCSI_ERR_INTERNAL, "session %s went away", s->where);

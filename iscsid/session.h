@@ -56,8 +56,8 @@ void sessions_release_all(struct daemon *d);
 
 /* ---- for the session files ---- */
 
-/* A session object for rec (taken, freed on failure), in d's list, state CONNECT. */
-struct session *session_new(struct daemon *d, struct rec *rec, const char *initiator,
+/* A session object for rec (read, not kept), in d's list, state CONNECT. */
+struct session *session_new(struct daemon *d, const struct rec *rec, const char *initiator,
 			    struct ll_error *err);
 /* Tears the kernel side down (stop, destroy) and frees the object. */
 void session_destroy(struct session *s);

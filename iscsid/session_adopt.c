@@ -83,12 +83,15 @@ int session_adopt(struct daemon *d, unsigned sid, struct ll_error *err)
 	if (!rec)
 		return ll_error_set(err, ISCSI_ERR_NOMEM, "out of memory"), -ENOMEM;
 	s = session_new(d, rec, ss.initiatorname, err);
-	if (!s)
+	if (!s) {
+		rec_free(rec);
 		return -EINVAL;
+	}
 	s->sid = sid;
 	s->host_no = ss.host_no;
 	s->have_sid = s->bound = s->ever_started = s->adopted = true;
 	s->params.default_time2wait = (uint32_t)rec_get_int(rec, "node.session.iscsi.DefaultTime2Wait");
+	rec_free(rec);
 	snprintf(s->where, sizeof(s->where), "[sid %u] %s %s:%u", sid, s->lp.target_name,
 		 s->cur.host, s->cur.port);
 	session_isids_apply(s);

@@ -15,10 +15,22 @@
 #include "iscsid/session.h"
 #include "iscsid/session_fsm.h"
 #include "iscsid/session_health.h"
+#include "iscsid/session_kernel.h"
 #include "iscsid/worker.h"
 
 struct tcpconn;
 struct resolve_query;
+
+/*
+ * The node record's values a session uses after it was created, taken by
+ * session_new().  The record itself (a 256-byte slot for each of its ~120
+ * keys, ~30 kB) is not kept: at 1,024 sessions it was most of iscsid's memory.
+ */
+struct sess_rec_values {
+	long long kernel[SESSION_KERNEL_REC_PARAMS]; /* session_kernel.c's table */
+	uint16_t cmds_max, queue_depth;
+	bool scan_manual;                            /* node.session.scan = manual */
+};
 
 struct session {
 	struct daemon *d;
@@ -26,7 +38,7 @@ struct session {
 	enum sess_state state;
 	char where[600];            /* "[sid 3] iqn... 127.0.0.1:3260" for logs */
 
-	struct rec *rec;            /* the node record it was logged in with */
+	struct sess_rec_values kept; /* from the node record it was logged in with */
 	struct login_params lp;     /* names, portal, CHAP, negotiation prefs */
 	struct login_ctx *login;    /* current login attempt */
 	struct neg_params params;   /* what was negotiated */

@@ -46,16 +46,29 @@ static int set_num(struct session *s, enum kabi_param p, long long value)
 	return set_param(s, p, num);
 }
 
-/* Timeouts the kernel takes from the node record, in this order. */
+/* Node record values the kernel takes on every connect, in this order. */
 static const struct {
 	enum kabi_param param;
 	const char *key;
-} rec_timeouts[] = {
-	{ KABI_PARAM_SESS_RECOVERY_TMO, "node.session.timeo.replacement_timeout" },
-	{ KABI_PARAM_ABORT_TMO, "node.session.err_timeo.abort_timeout" },
-	{ KABI_PARAM_LU_RESET_TMO, "node.session.err_timeo.lu_reset_timeout" },
-	{ KABI_PARAM_TGT_RESET_TMO, "node.session.err_timeo.tgt_reset_timeout" },
+	bool is_bool;             /* Yes/No, handed over as 1/0 */
+} rec_params[SESSION_KERNEL_REC_PARAMS] = {
+	{ KABI_PARAM_SESS_RECOVERY_TMO, "node.session.timeo.replacement_timeout", false },
+	{ KABI_PARAM_ABORT_TMO, "node.session.err_timeo.abort_timeout", false },
+	{ KABI_PARAM_LU_RESET_TMO, "node.session.err_timeo.lu_reset_timeout", false },
+	{ KABI_PARAM_TGT_RESET_TMO, "node.session.err_timeo.tgt_reset_timeout", false },
+	{ KABI_PARAM_FAST_ABORT, "node.session.iscsi.FastAbort", true },
+	{ KABI_PARAM_PING_TMO, "node.conn[0].timeo.noop_out_timeout", false },
+	{ KABI_PARAM_RECV_TMO, "node.conn[0].timeo.noop_out_interval", false },
 };
+
+void session_kernel_keep_record(struct session *s, const struct rec *rec)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rec_params); i++)
+		s->kept.kernel[i] = rec_params[i].is_bool ? rec_get_bool(rec, rec_params[i].key) :
+							    rec_get_int(rec, rec_params[i].key);
+	s->kept.cmds_max = (uint16_t)rec_get_int(rec, "node.session.cmds_max");
+	s->kept.queue_depth = (uint16_t)rec_get_int(rec, "node.session.queue_depth");
+}
 
 /*
  * The SCSI host's netdev and hwaddress are the iface record's
@@ -95,7 +108,6 @@ static void set_host_params(struct session *s)
 /* Parameters the kernel needs before the first login PDU. */
 static int set_session_params(struct session *s)
 {
-	const struct rec *rec = s->rec;
 	int r = 0;
 
 	r |= set_param(s, KABI_PARAM_TARGET_NAME, s->lp.target_name);
@@ -108,11 +120,8 @@ static int set_session_params(struct session *s)
 		r |= set_param(s, KABI_PARAM_USERNAME, s->lp.username);
 	if (s->lp.username_in[0])
 		r |= set_param(s, KABI_PARAM_USERNAME_IN, s->lp.username_in);
-	for (size_t i = 0; i < ARRAY_SIZE(rec_timeouts); i++)
-		r |= set_num(s, rec_timeouts[i].param, rec_get_int(rec, rec_timeouts[i].key));
-	r |= set_num(s, KABI_PARAM_FAST_ABORT, rec_get_bool(rec, "node.session.iscsi.FastAbort"));
-	r |= set_num(s, KABI_PARAM_PING_TMO, rec_get_int(rec, "node.conn[0].timeo.noop_out_timeout"));
-	r |= set_num(s, KABI_PARAM_RECV_TMO, rec_get_int(rec, "node.conn[0].timeo.noop_out_interval"));
+	for (size_t i = 0; i < ARRAY_SIZE(rec_params); i++)
+		r |= set_num(s, rec_params[i].param, s->kept.kernel[i]);
 	if (s->lp.cfg.portal.tpgt >= 0)
 		r |= set_num(s, KABI_PARAM_TPGT, s->lp.cfg.portal.tpgt);
 	set_host_params(s);
@@ -155,9 +164,7 @@ static int create_objects(struct session *s, struct ll_error *err)
 	struct kernel *k = s->d->kernel;
 	int r;
 
-	r = kernel_create_session(k, s->lp.cfg.cmdsn,
-				  (uint16_t)rec_get_int(s->rec, "node.session.cmds_max"),
-				  (uint16_t)rec_get_int(s->rec, "node.session.queue_depth"),
+	r = kernel_create_session(k, s->lp.cfg.cmdsn, s->kept.cmds_max, s->kept.queue_depth,
 				  &s->sid, &s->host_no);
 	if (r < 0)
 		return ll_error_set(err, ISCSI_ERR_INTERNAL,

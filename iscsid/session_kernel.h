@@ -10,8 +10,14 @@
 #include "iscsid/kernel.h"
 #include "iscsid/session_fsm.h"
 
+struct rec;
 struct session;
 
+/* How many node record values the kernel gets on every connect. */
+#define SESSION_KERNEL_REC_PARAMS 7
+
+/* Keeps the record values the session's kernel side needs (s->kept). */
+void session_kernel_keep_record(struct session *s, const struct rec *rec);
 /* Callbacks for kernel_open(): userdata is the struct daemon. */
 extern const struct kernel_ops session_kernel_ops;
 

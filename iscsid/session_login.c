@@ -149,6 +149,7 @@ static void on_resolved(void *userdata, int err, const char *msg,
 void session_open_socket_act(struct session *s, const struct sess_row *row,
 			     const struct sess_input *in)
 {
+	char num[24];
 	int r;
 
 	s->lp.tcp.refused = NULL;
@@ -163,7 +164,8 @@ void session_open_socket_act(struct session *s, const struct sess_row *row,
 		session_fail(s, e.code, false, "%s", e.msg);
 	} else if (r < 0 && s->lp.tcp.refused)
 		session_fail(s, ISCSI_ERR_INVAL, false, "the kernel refused %s = %s: %s",
-			     s->lp.tcp.refused, rec_get(s->rec, s->lp.tcp.refused), strerror(-r));
+			     s->lp.tcp.refused, tcpconn_refused_value(&s->lp.tcp, num, sizeof(num)),
+			     strerror(-r));
 	else if (r < 0)
 		session_fail(s, ISCSI_ERR_TRANS, true, "cannot make connection to %s: %s",
 			     s->cur.host, strerror(-r));
@@ -227,6 +229,9 @@ static void login_done(struct session *s)
 	login_get_params(s->login, &s->params);
 	if (session_kernel_start(s) < 0)
 		return;
+	/* Full feature phase: the login's state and PDU buffers are done with. */
+	login_free(s->login);
+	s->login = NULL;
 	session_stop_timer(s);
 	s->attempts = 0;
 	if (s->ever_started) {

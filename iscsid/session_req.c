@@ -36,6 +36,8 @@ void session_handle_login(struct daemon *d, struct request *req)
 		return;
 	}
 	ipc_msg_get_u32(&req->msg, IPC_A_FLAGS, &flags);
+	/* The answer comes after the login and scan: keep no copy of the record till then. */
+	request_drop_attrs(req);
 	iface = rec_get(rec, "iface.iscsi_ifacename") ?: "default";
 	want = rec_get_int(rec, "node.session.nr_sessions");
 	if (want < 1)

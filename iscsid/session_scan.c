@@ -109,7 +109,7 @@ static void start_job(struct session *s, enum scan_kind kind)
 void session_scan_act(struct session *s, const struct sess_row *row,
 		      const struct sess_input *in)
 {
-	if (!strcmp(rec_get(s->rec, "node.session.scan") ?: "auto", "manual")) {
+	if (s->kept.scan_manual) {
 		scan_done(s, NULL, 0);
 		return;
 	}

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "iscsid/tcpconn.h"
@@ -207,6 +208,22 @@ static int apply_opts(int fd, int family, struct tcpconn_opts *o)
 		return -errno;
 	}
 	return 0;
+}
+
+/* The record keeps integers in canonical decimal, as "%d" writes them. */
+const char *tcpconn_refused_value(const struct tcpconn_opts *o, char *buf, size_t len)
+{
+	if (!o->refused)
+		return "";
+	if (!strcmp(o->refused, "node.conn[0].tcp.congestion_control"))
+		return o->congestion;
+	if (!strcmp(o->refused, "node.conn[0].tcp.window_size"))
+		snprintf(buf, len, "%d", o->window_size);
+	else if (!strcmp(o->refused, "node.conn[0].tcp.type_of_service"))
+		snprintf(buf, len, "%d", o->tos);
+	else
+		return "";
+	return buf;
 }
 
 int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *addr,

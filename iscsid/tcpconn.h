@@ -49,6 +49,9 @@ int tcpconn_new(struct tcpconn **out, sd_event *event, const struct sockaddr *ad
 		socklen_t addrlen, struct tcpconn_opts *opts,
 		const struct tcpconn_ops *ops, void *userdata);
 void tcpconn_free(struct tcpconn *c);
+/* The value of opts->refused as the node record writes it ("" for a key
+ * that is not a tcp.* option); buf holds it when it is a number. */
+const char *tcpconn_refused_value(const struct tcpconn_opts *opts, char *buf, size_t len);
 /* Largest data segment accepted from the target (default 8192, the login limit). */
 void tcpconn_set_max_data(struct tcpconn *c, uint32_t max);
 /* Queues bytes (copied) for sending. */

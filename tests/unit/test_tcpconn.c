@@ -151,6 +151,7 @@ END_TEST
 START_TEST(test_tcpconn_names_the_setting_the_kernel_refuses)
 {
 	struct tcpconn_opts o = { .congestion = "no-such-cc" };
+	char buf[24];
 	struct sockaddr_in sa;
 	struct waiter w = { 0 };
 	struct tcpconn *c = NULL;
@@ -161,6 +162,10 @@ START_TEST(test_tcpconn_names_the_setting_the_kernel_refuses)
 	ck_assert_int_lt(tcpconn_new(&c, ev, (struct sockaddr *)&sa, sizeof(sa), &o, &ops, &w), 0);
 	ck_assert_ptr_null(c);
 	ck_assert_str_eq(o.refused, "node.conn[0].tcp.congestion_control");
+	ck_assert_str_eq(tcpconn_refused_value(&o, buf, sizeof(buf)), "no-such-cc");
+	o.refused = "node.conn[0].tcp.type_of_service";
+	o.tos = 184;
+	ck_assert_str_eq(tcpconn_refused_value(&o, buf, sizeof(buf)), "184");
 	sd_event_unref(ev);
 	close(lfd);
 }
