@@ -10,6 +10,7 @@
 #include <systemd/sd-event.h>
 
 #include "iscsid/control.h"
+#include "iscsid/session_window.h"
 #include "libiscsi-core/errors.h"
 
 struct discovery;
@@ -23,6 +24,7 @@ struct daemon {
 	struct control *control;
 	struct kernel *kernel;          /* NULL until the first kernel session */
 	struct session *sessions;
+	struct login_window window;     /* first logins running and waiting */
 	struct discovery *discoveries;  /* in flight */
 	unsigned ndiscoveries;
 	bool stopping;

@@ -26,6 +26,7 @@
 #include "iscsid/session_logout.h"
 #include "iscsid/session_recovery.h"
 #include "iscsid/session_scan.h"
+#include "iscsid/session_window.h"
 #include "iscsid/tcpconn.h"
 #include "libiscsi-core/util.h"
 
@@ -202,7 +203,7 @@ int session_login(struct daemon *d, struct rec *rec, struct request *req)
 	rec_free(rec);
 	s->login_req = req;
 	log_info("%s: logging in (session %u of the node)", s->where, s->index);
-	session_start_connect(s);
+	session_window_enter(s);
 	return 0;
 }
 
@@ -217,6 +218,7 @@ static void session_free(struct session *s)
 			break;
 		}
 	}
+	session_window_leave(s);
 	session_close_transport(s);
 	worker_cancel(s->scan);
 	sd_event_source_disable_unref(s->timer);
@@ -252,6 +254,7 @@ void session_reply_login(struct session *s, int code, const char *msg)
 	request_reply(s->login_req, &m);
 	s->login_req = NULL;
 	ipc_msg_free(&m);
+	session_window_leave(s);
 }
 
 struct session *session_find_sid(struct daemon *d, uint32_t sid)
@@ -357,6 +360,7 @@ const char *session_internal_state_str(const struct session *s)
 
 void sessions_release_all(struct daemon *d)
 {
+	d->stopping = true;   /* no waiting login starts now */
 	while (d->sessions) {
 		struct session *s = d->sessions;
 

@@ -61,6 +61,8 @@ struct session {
 	sd_event_source *retry_src; /* delayed reconnect */
 
 	struct request *login_req;  /* iscsiadm waiting for the login */
+	bool in_window, waiting;    /* first login running / waiting (session_window.c) */
+	struct session *wait_next;
 	struct request *logout_req; /* iscsiadm waiting for the logout */
 	unsigned attempts, retry_max;
 	unsigned reopen_count;
