@@ -479,6 +479,12 @@ static void wait_all(struct client *c, struct batch_run *r, int64_t deadline)
 		take_reply(r, &reply);
 		ipc_msg_free(&reply);
 		report_ready(r);
+		if (r->b->progress_s > 0) {
+			int64_t later = client_deadline(r->b->progress_s);
+
+			if (deadline >= 0 && later > deadline)
+				deadline = later;
+		}
 	}
 }
 

@@ -99,6 +99,9 @@ struct client_batch {
 	int (*build)(void *ud, size_t i, struct ipc_msg *req);
 	void (*result)(void *ud, size_t i, struct client_result r);
 	void *ud;
+	/* > 0: each reply moves the deadline to at least progress_s seconds
+	 * away, for batches iscsid works through a few at a time (logins) */
+	int progress_s;
 };
 
 /*

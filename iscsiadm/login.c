@@ -141,9 +141,12 @@ static void login_result(void *ud, size_t i, struct client_result r)
 static int send_and_wait(struct ctx *c, struct login_run *run, struct rec *const *recs,
 			 bool wait)
 {
+	/* iscsid runs a few dozen logins at a time (session_window.h): as long
+	 * as answers come, a long batch is not cut short. */
 	struct client_batch b = { .type = IPC_LOGIN, .build = build_login,
-				  .result = login_result, .ud = run };
-	int64_t deadline = client_deadline(login_timeout_s(recs, run->n));
+				  .result = login_result, .ud = run,
+				  .progress_s = login_timeout_s(recs, run->n) };
+	int64_t deadline = client_deadline(b.progress_s);
 	struct ll_error err = { 0 };
 	struct client *cl = NULL;
 	size_t total = 0;

@@ -11,6 +11,8 @@
  *   --hold N              on each connection, answer nothing until N requests
  *                         arrived, then answer them all in reverse order
  *                         (proves iscsiadm pipelines and matches ids)
+ *   --pace MS             wait MS milliseconds before each reply (an iscsid
+ *                         that works through a batch a few at a time)
  *   --login TARGET=CODE[:MESSAGE]   status for logins to TARGET (default 0)
  *   --discover FILE       DISCOVER answer: lines "T name", "P portal",
  *                         "W warning"; or --discover-fail CODE:MESSAGE
@@ -74,6 +76,7 @@ struct conn {
 static struct {
 	FILE *log;
 	unsigned hold;
+	unsigned pace_ms;
 	unsigned hangup;
 	bool silent;
 	const char *discover_file;
@@ -352,6 +355,8 @@ static bool handle(struct conn *c, struct ipc_msg *m)
 		while (c->n_held) {   /* newest first: replies out of order */
 			struct ipc_msg *h = &c->held[--c->n_held];
 
+			if (cfg.pace_ms)
+				usleep(cfg.pace_ms * 1000u);
 			send_msg(c->fd, h);
 			ipc_msg_free(h);
 		}
@@ -428,6 +433,8 @@ static void parse_args(int argc, char **argv, const char **ready)
 			cfg.log = fopen(v, "a");
 		else if (streq(a, "--hold"))
 			cfg.hold = (unsigned)atoi(v);
+		else if (streq(a, "--pace"))
+			cfg.pace_ms = (unsigned)atoi(v);
 		else if (streq(a, "--hangup"))
 			cfg.hangup = (unsigned)atoi(v);
 		else if (streq(a, "--discover"))

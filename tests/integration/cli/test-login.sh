@@ -112,6 +112,15 @@ check "loginall_64_on_one_connection" [ "$(grep -c '^conn 1 LOGIN' "$FAKE_LOG")"
 check "loginall_prints_results_in_record_order" [ "$(grep '^Login to' <<<"$OUT" | head -1)" = "Login to [iface: default, target: iqn.2016-01.com.example:many1, portal: 10.1.0.1,3260] successful." ]
 fake_stop
 
+# --- iscsid answers a batch a few at a time (its login window): 64 answers
+#     50 ms apart take 3.2 s, three times the 1 s wait; each answer moves the
+#     deadline, so none is cut short
+fake_start --hold 64 --pace 50
+LUNLINK_IPC_TIMEOUT=1 run -m node --loginall=all
+expect_rc "loginall_paced_exits_0" 0
+check "loginall_paced_all_successful" [ "$(grep -c ' successful\.$' <<<"$OUT")" = 64 ]
+fake_stop
+
 # --- startup modes
 for i in $(seq 1 62); do
 	"$ISCSIADM" -m node -o delete -T "iqn.2016-01.com.example:many$i" >/dev/null
