@@ -13,9 +13,10 @@
 #                                 a storm and a --logoutall with N sessions
 #                                 (bench/vm-logout-trace.sh, default 64; set
 #                                 LUNLINK_BENCH_WHO="lunlink openiscsi")
-#   bench/run.sh logintrace [N]   --loginall of N targets watched every 5 s,
+#   bench/run.sh logintrace [N...]  --loginall of N targets watched every 5 s,
 #                                 under perf, and iscsid's memory per session
-#                                 (bench/vm-login-trace.sh, default 256)
+#                                 (bench/vm-login-trace.sh, default 256);
+#                                 several N: each in turn, in one boot
 #   bench/run.sh ab N BUILD...    --loginall/--logoutall of N targets with
 #                                 each lunlink build in turn, one boot
 #                                 (bench/vm-ab-loginall.sh; 4 rounds)
@@ -60,10 +61,12 @@ if [[ ${1:-} == trace ]]; then
 		"$repo/bench/vm-logout-trace.sh" "${2:-64}"
 fi
 if [[ ${1:-} == logintrace ]]; then
-	out=${TMPDIR:-/tmp}/lunlink-bench-logintrace-${2:-256}
+	shift
+	(($#)) || set -- 256
+	out=${TMPDIR:-/tmp}/lunlink-bench-logintrace-${*: -1}
 	rm -rf "$out"
-	exec bash "$repo/tests/vm/run.sh" --timeout $((1200 + ${2:-256} * 2)) \
-		--mem "$(guest_mem "${2:-256}")" --out "$out" "$repo/bench/vm-login-trace.sh" "${2:-256}"
+	exec bash "$repo/tests/vm/run.sh" --timeout $((1200 + ${*: -1} * 2 * $#)) \
+		--mem "$(guest_mem "${*: -1}")" --out "$out" "$repo/bench/vm-login-trace.sh" "$@"
 fi
 if [[ ${1:-} == ab ]]; then
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 3072 "$repo/bench/vm-ab-loginall.sh" \
