@@ -10,6 +10,16 @@
 #include "iscsid/worker.h"
 #include "libiscsi-core/util.h"
 
+/*
+ * A job's stack.  The default (RLIMIT_STACK, 8 MB) spans aligned 2 MB
+ * ranges, and where transparent huge pages are "always" (Debian's kernels)
+ * the kernel may back one with a whole huge page, at the first touch or
+ * when khugepaged collapses it: 2 MB of memory for a stack that uses a few
+ * kB, kept in glibc's stack cache.  A mapping below 2 MB cannot hold a huge
+ * page; 1 MB is still ample for a sysfs scan or getaddrinfo().
+ */
+#define WORKER_STACK_SIZE (1u << 20)
+
 /* Shared by the loop and the thread; the last reference frees it. */
 struct worker {
 	atomic_int refs;
@@ -91,7 +101,9 @@ int worker_start(struct worker **out, sd_event *event, worker_job_fn job, void *
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&tid, &attr, thread_main, w);
+	r = pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
+	if (r == 0)
+		r = pthread_create(&tid, &attr, thread_main, w);
 	pthread_attr_destroy(&attr);
 	if (r != 0) {
 		atomic_store(&w->refs, 1);
