@@ -19,8 +19,8 @@ void session_ffp_pdu_act(struct session *s, const struct sess_row *row,
 	struct async_event ev;
 
 	if (op != PDU_OP_ASYNC_MSG) {
-		log_warn("%s: ignoring a %s (opcode 0x%02x) the kernel passed up in full "
-			 "feature phase", s->where, pdu_opcode_str(op), op);
+		log_warn("%s: ignoring an unexpected %s (opcode 0x%02x) the kernel passed "
+			 "up in full feature phase", s->where, pdu_opcode_str(op), op);
 		return;
 	}
 	if (async_event_parse(in->pdu, in->len, &ev, &err) < 0) {
@@ -76,7 +76,7 @@ void session_target_logout_pdu_act(struct session *s, const struct sess_row *row
 	uint8_t response = in->pdu[PDU_OFF_LOGOUT_RESPONSE];
 
 	if (op != PDU_OP_LOGOUT_RSP) {
-		log_info("%s: ignoring a %s while logging out at the target's request",
+		log_info("%s: ignoring an unexpected %s while logging out at the target's request",
 			 s->where, pdu_opcode_str(op));
 		return;
 	}
