@@ -10,6 +10,12 @@
 #      the health object counts the recovery and names the failure
 #   3. connection killed (ss -K): recoveries 2, the last failure is the
 #      kernel's connection error, later than the one before
+#   4. the target's Async Messages, slipped in by a proxy in front of LIO
+#      (lib/asyncproxy.py) on a session logged in through it, while a
+#      writer runs: a logout request (AsyncEvent 1) is answered with a
+#      Logout, the session logs in again with no failed write, and health
+#      and the scrape count a target_logout recovery; an announced drop
+#      (AsyncEvent 2) reconnects after its Time2Wait
 #
 #   LUNLINK_BUILD_DIR=build-vm tests/vm/run.sh tests/vm/t-lunlink-health.sh
 set -o pipefail
@@ -27,8 +33,13 @@ IQN=iqn.2003-01.org.lunlink.test:health
 PROM=/tmp/prom
 NE_PORT=19100
 NE_PID=
+AP_DIR=/tmp/aproxy
+AP_PORT=3262
+AP_PID=
 
 cleanup() {
+	flt_writer_stop 10
+	[[ -n $AP_PID ]] && kill "$AP_PID" 2>/dev/null && wait "$AP_PID" 2>/dev/null
 	[[ -n $NE_PID ]] && kill "$NE_PID" 2>/dev/null && wait "$NE_PID" 2>/dev/null
 	ll_stop_iscsid
 	lio_teardown
@@ -155,9 +166,90 @@ test_conn_kill() {
 	diag "$(grep "sid=\"$SID\"" /tmp/scrape | grep -E 'lunlink_session_(up|recover|last_failure_info)' | head -6)"
 }
 
+# proxy_says LINE S: the proxy logged LINE (a whole line) within S seconds.
+_proxy_said() { grep -qx "$1" "$AP_DIR/log" 2>/dev/null || { vm_sleep 0.05; return 1; }; }
+proxy_says() { vm_wait_for "$2" _proxy_said "$1"; }
+
+# Through the proxy from here on: the direct session goes, one through
+# 127.0.0.1:$AP_PORT takes its place (a new session: its history is new).
+async_setup() {
+	T_ASYNC=$(vm_now)
+	expect_exit 0 iscsiadm -m node -T "$IQN" -p 127.0.0.1:3260 --logout
+	mkdir -p "$AP_DIR"
+	python3 "$here/lib/asyncproxy.py" "$AP_PORT" 3260 "$AP_DIR" 2>"$AP_DIR/err" &
+	AP_PID=$!
+	proxy_says "listening $AP_PORT" 10 || { not_ok "the proxy listens" "$(cat "$AP_DIR/err")"; return 1; }
+	expect_exit 0 iscsiadm -m node -o new -T "$IQN" -p "127.0.0.1:$AP_PORT" || return 1
+	expect_exit 0 iscsiadm -m node -T "$IQN" -p "127.0.0.1:$AP_PORT" --login || return 1
+	vm_wait_for 20 ll_disk_of "$IQN" || { not_ok "async: a disk through the proxy"; return 1; }
+	SID=$(ll_sid_of "$IQN")
+	wait_metric lunlink_session_up 1 5 || { not_ok "async: the proxied session is up"; return 1; }
+	ok "async: session $SID through the proxy, /dev/$DISK"
+	flt_metric async_setup_seconds "$T_ASYNC"
+	flt_writer_start "/dev/$DISK" 4
+	flt_writer_wait_writes 2 20 || not_ok "async: the writer writes"
+}
+
+test_async_logout() {
+	local t0
+	t0=$(vm_now)
+	echo "1 0 0 5" >"$AP_DIR/cmd"
+	proxy_says "logout 1 reason=0" 10 && ok "async: the logout request is answered with a Logout (close the session)" ||
+		not_ok "async: the logout request is answered with a Logout" "$(cat "$AP_DIR/log")"
+	proxy_says "logout-rsp 1 response=0" 10 || not_ok "async: LIO answered the Logout" "$(cat "$AP_DIR/log")"
+	proxy_says "conn 2" 20 && ok "async: the session logs in again on a new connection" ||
+		not_ok "async: the session logs in again on a new connection" "$(cat "$AP_DIR/log")"
+	flt_wait_state "$SID" LOGGED_IN 30 || not_ok "async: session LOGGED_IN again"
+	flt_metric async_logout_relogin_seconds "$t0"
+	expect_eq "$(ll_sid_of "$IQN")" "$SID" "async: the same session came back"
+	wait_metric lunlink_session_up 1 10 && ok "async: scrape shows the session up again" ||
+		not_ok "async: scrape shows the session up again"
+	expect_eq "$(metric lunlink_session_recoveries_total)" 1 "async: scrape counts one recovery"
+	grep -q "^lunlink_session_last_failure_info{.*kind=\"target_logout\".*sid=\"$SID\"" /tmp/scrape &&
+		ok "async: scrape names the failure target_logout" ||
+		not_ok "async: scrape names the failure target_logout" "$(grep last_failure_info /tmp/scrape)"
+	snap_health
+	expect_eq "$(health .state)" LOGGED_IN "async: JSON state LOGGED_IN"
+	expect_eq "$(health .recoveries)" 1 "async: JSON recoveries 1"
+	expect_eq "$(health .last_failure.kind)" target_logout "async: JSON last failure target_logout"
+	expect_eq "$(health .failures.target_logout)" 1 "async: JSON one target_logout"
+	expect_match "$(health .last_failure.message)" '^the target asked for a logout within 5 s ' \
+		"async: the message says what the target asked"
+	grep -q 'the target asked for a logout within 5 s' "$LL_ISCSID_LOG" &&
+		grep -q "logged out at the target's request; logging in again" "$LL_ISCSID_LOG" &&
+		ok "async: iscsid's log says what the target asked and what iscsid did" ||
+		not_ok "async: iscsid's log says what the target asked and what iscsid did"
+	flt_writer_wait_writes 1 30 || not_ok "async: the writer goes on after the relogin"
+}
+
+test_async_drop() {
+	local t0
+	t0=$(vm_now)
+	echo "2 0 1 20" >"$AP_DIR/cmd"
+	proxy_says "closed 2 by initiator" 10 && ok "async: an announced drop closes the connection" ||
+		not_ok "async: an announced drop closes the connection" "$(cat "$AP_DIR/log")"
+	proxy_says "conn 3" 20 || not_ok "async: a new connection after the drop" "$(cat "$AP_DIR/log")"
+	flt_wait_state "$SID" LOGGED_IN 30 || not_ok "async: LOGGED_IN after the drop"
+	flt_metric async_drop_relogin_seconds "$t0"
+	snap_health
+	expect_eq "$(health .recoveries)" 2 "async: drop: JSON recoveries 2"
+	expect_eq "$(health .failures.target_logout)" 2 "async: drop: a second target_logout"
+	expect_match "$(health .last_failure.message)" '^the target announced it drops connection 0 .*Time2Wait 1 s$' \
+		"async: drop: the message names the drop and its Time2Wait"
+	flt_writer_wait_writes 1 30 || not_ok "async: the writer goes on after the drop"
+	flt_writer_stop 30 || not_ok "async: the writer stops"
+	flt_writer_stats
+	expect_eq "$FLT_ERRORS" 0 "async: none of $FLT_WRITES writes failed"
+	flt_writer_verify "async"
+	flt_metric async_total_seconds "$T_ASYNC"
+}
+
+T_START=$(vm_now)
 setup
 test_logged_in
 test_portal_outage
 test_conn_kill
+async_setup && { test_async_logout; test_async_drop; }
 expect_exit 0 iscsiadm -m node -T "$IQN" --logout
+flt_metric health_total_seconds "$T_START"
 done_testing
