@@ -7,7 +7,7 @@
 bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
 			  uint64_t now_ms)
 {
-	if (o->state != SS_RECOVERY || !o->waiting)
+	if (o->state != SS_RECOVERY || !o->waiting || o->target_wait)
 		return false;
 	if (o->hurried_ms && now_ms - o->hurried_ms < HURRY_GAP_MS)
 		return false;

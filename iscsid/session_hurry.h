@@ -22,13 +22,15 @@ struct hurry_view {
 	bool waiting;                  /* a reconnect pause is armed */
 	const struct iscsi_addr *cur;  /* the portal it reconnects to */
 	uint64_t hurried_ms;           /* when it was last hurried, 0 never */
+	bool target_wait;              /* the pause is the target's Time2Wait (Async
+					  Message): never cut short */
 };
 
 /*
  * Whether session o should try now because a session reconnected through
- * portal back at now_ms: o waits out a pause in RECOVERY, reconnects to
- * the same portal (host compared without case), and was not hurried in
- * the last HURRY_GAP_MS.
+ * portal back at now_ms: o waits out a pause in RECOVERY that is not the
+ * target's own Time2Wait, reconnects to the same portal (host compared
+ * without case), and was not hurried in the last HURRY_GAP_MS.
  */
 bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
 			  uint64_t now_ms);

@@ -30,6 +30,7 @@ static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
 
 	sd_event_source_disable_unref(src);
 	s->retry_src = NULL;
+	s->target_wait = false;
 	session_start_connect(s);
 	return 0;
 }
@@ -39,6 +40,7 @@ static void schedule_connect(struct session *s, unsigned delay_s)
 	session_stop_timer(s);
 	sd_event_source_disable_unref(s->retry_src);
 	s->retry_src = NULL;
+	s->target_wait = false;
 	sd_event_add_time_relative(s->d->event, &s->retry_src, CLOCK_MONOTONIC,
 				   (uint64_t)delay_s * 1000000ULL, 0, on_retry_timer, s);
 }
@@ -92,7 +94,8 @@ void session_portal_back(struct session *s)
 		return;
 	for (struct session *o = s->d->sessions; o; o = o->next) {
 		const struct hurry_view v = { .state = o->state, .waiting = o->retry_src != NULL,
-					      .cur = &o->cur, .hurried_ms = o->hurried_ms };
+					      .cur = &o->cur, .hurried_ms = o->hurried_ms,
+					      .target_wait = o->target_wait };
 
 		if (o == s || !session_should_hurry(&v, &s->cur, now_ms))
 			continue;
@@ -146,4 +149,6 @@ void session_recover_act(struct session *s, const struct sess_row *row,
 	s->reopen_count = 0;
 	s->cur = s->lp.cfg.portal;
 	schedule_connect(s, wait);
+	/* a returning portal must not cut the target's Time2Wait short */
+	s->target_wait = row->event == SE_TARGET_DROP;
 }

@@ -49,6 +49,10 @@ START_TEST(test_hurry_not_others)
 	v.state = SS_RECOVERY;
 	v.waiting = false;
 	ck_assert(!session_should_hurry(&v, &back, 5000));
+	/* the pause is the Time2Wait the target named in an Async Message */
+	v.waiting = true;
+	v.target_wait = true;
+	ck_assert(!session_should_hurry(&v, &back, 5000));
 }
 END_TEST
 
