@@ -11,7 +11,10 @@
 #                       within 20 s. The defaults section is MP_DEFAULTS
 #                       (find_multipaths no, polling_interval 1,
 #                       user_friendly_names no) with each DIRECTIVE VALUE
-#                       added or overriding.
+#                       added or overriding; MP_CONF_EXTRA (text) is
+#                       appended (blacklist sections). MP_TRIGGER holds the
+#                       udevadm trigger matches (default: every block
+#                       device).
 #   mp_stop             shut multipathd down and remove every multipath map
 #                       (multipath -F); call before logging the paths out
 #                       (udevd stays, so mp_start can follow again)
@@ -47,6 +50,8 @@ MP_MAP=
 MP_DEV=
 MP_UDEVD_STARTED=
 MP_DEFAULTS=(find_multipaths no polling_interval 1 user_friendly_names no)
+MP_CONF_EXTRA=${MP_CONF_EXTRA:-}
+MP_TRIGGER=(--subsystem-match=block)
 
 _mp_conf() { # _mp_conf [DIRECTIVE VALUE]...: writes /etc/multipath.conf
 	local -A set=()
@@ -62,6 +67,7 @@ _mp_conf() { # _mp_conf [DIRECTIVE VALUE]...: writes /etc/multipath.conf
 		echo "defaults {"
 		for k in "${order[@]}"; do printf '\t%s %s\n' "$k" "${set[$k]}"; done
 		echo "}"
+		[[ -z $MP_CONF_EXTRA ]] || printf '%s\n' "$MP_CONF_EXTRA"
 	} >/etc/multipath.conf
 }
 
@@ -80,7 +86,7 @@ mp_start() { # mp_start [DIRECTIVE VALUE]...
 		vm_wait_for 10 _mp_udevd_up || return 1
 		# Only block devices matter here; a full trigger loads every
 		# module the guest's hardware could use (seconds under TCG).
-		udevadm trigger --action=add --subsystem-match=block && mp_settle
+		udevadm trigger --action=add "${MP_TRIGGER[@]}" && mp_settle
 	fi
 	_mp_conf "$@"
 	echo "--- multipathd start $(date +%T.%N)" >>"$MP_LOG"

@@ -5,7 +5,9 @@
 # f_KIND_check SLOT runs after the recovery. FX[SLOT] keeps what the end
 # needs.
 
-declare -a FK FT FH FX FB FE FLONG FFAIL
+# FN[SLOT]: the name the fault is logged and counted under when it differs
+# from the kind (a kind with several ways).
+declare -a FK FN FT FH FX FB FE FLONG FFAIL
 
 _soak_hold() { # _soak_hold SLOT MIN_MS MAX_MS
 	soak_rand $(($3 - $2 + 1))
@@ -92,7 +94,7 @@ f_node_update_begin() {
 	soak_rand ${#SOAK_ROLES[@]}
 	P=$R
 	FT[$1]=$P FH[$1]=0
-	[[ ${SOAK_ROLES[P]} == short ]] && n=$((n - 1))
+	[[ ${SOAK_ROLES[P]} == @(short|mpath) ]] && n=$((n - 1))
 	soak_rand "$n"
 	read -ra u <<<"${SOAK_UPDATES[R]}"
 	soak_rand 2

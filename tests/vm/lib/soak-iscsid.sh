@@ -57,7 +57,7 @@ soak_iscsid_check() { # soak_iscsid_check WHEN
 
 _soak_iscsid_answers() {
 	local n
-	n=$(iscsiadm -m session 2>/dev/null | grep -c .) && ((n >= ${#SOAK_ROLES[@]}))
+	n=$(iscsiadm -m session 2>/dev/null | grep -c .) && ((n >= $(soak_sessions)))
 }
 
 soak_iscsid_restart() {

@@ -4,7 +4,7 @@
 # schedule (soak_run SECONDS).
 
 _soak_begin() { # _soak_begin SLOT KIND
-	FK[$1]=$2 FX[$1]="" FLONG[$1]=0 FFAIL[$1]=0
+	FK[$1]=$2 FN[$1]=$2 FX[$1]="" FLONG[$1]=0 FFAIL[$1]=0
 	FB[$1]=$(vm_now)
 	"f_$2_begin" "$1"
 	soak_log "begin $2 slot $1 targets ${FT[$1]} hold ${FH[$1]} ${FX[$1]}"
@@ -36,9 +36,9 @@ _soak_recover() { # _soak_recover SLOT...
 		not_ok "soak: iscsid lists every session after ${FK[*]}"
 	fi
 	for s in "$@"; do
-		echo "${FK[s]} ${FT[s]// /,} ${FB[s]} ${FE[s]} $now ${FLONG[s]} ${FFAIL[s]} $#" \
+		echo "${FN[s]} ${FT[s]// /,} ${FB[s]} ${FE[s]} $now ${FLONG[s]} ${FFAIL[s]} $#" \
 			>>"$SOAK_DIR/faults.log"
-		SOAK_COUNT[${FK[s]}]=$((${SOAK_COUNT[${FK[s]}]:-0} + 1))
+		SOAK_COUNT[${FN[s]}]=$((${SOAK_COUNT[${FN[s]}]:-0} + 1))
 	done
 	REC_US=$((now - FE[$1]))
 	for s in "$@"; do

@@ -15,6 +15,7 @@ _soak_net() {
 			>>"$SOAK_DIR/ip.host"
 		printf 'addr add %s/30 dev sa%d\nlink set sa%d up\n' "$a" "$i" "$i" >>"$SOAK_DIR/ip.host"
 		printf 'addr add %s/30 dev sa%dp\nlink set sa%dp up\n' "$b" "$i" "$i" >>"$SOAK_DIR/ip.ns"
+		[[ ${SOAK_ROLES[i]} == mpath ]] && _soak_mp_net_lines "$i" "$SOAK_DIR/ip.host" "$SOAK_DIR/ip.ns"
 	done
 	ip -batch "$SOAK_DIR/ip.host" && ip -n "$SOAK_NS" -batch "$SOAK_DIR/ip.ns"
 }
@@ -30,6 +31,7 @@ _soak_target_up() { # _soak_target_up I
 	mkdir -p "$tpg/lun/lun_0" &&
 		ln -s "$LIO_CFS/core/fileio_0/$name" "$tpg/lun/lun_0/$name" &&
 		nsenter --net="/run/netns/$SOAK_NS" mkdir "$tpg/np/${S_IP[i]}:3260" &&
+		{ [[ -z ${S_IP2[i]:-} ]] || _soak_mp_portal_up "$i" "${S_IP2[i]}"; } &&
 		_lio_put "$tpg/attrib/generate_node_acls" 1 &&
 		_lio_put "$tpg/attrib/cache_dynamic_acls" 1 &&
 		_lio_put "$tpg/attrib/demo_mode_write_protect" 0 &&
@@ -69,27 +71,32 @@ _soak_targets() {
 _soak_all_disks() {
 	local i
 	for i in "${!SOAK_ROLES[@]}"; do
-		ll_disk_of "${S_IQN[i]}" || return 1
+		if [[ ${SOAK_ROLES[i]} == mpath ]]; then
+			_soak_mp_disks_of "$i" || return 1
+		else
+			ll_disk_of "${S_IQN[i]}" || return 1
+		fi
 	done
 }
 
 _soak_login() {
 	local i
-	soak_adm -m discovery -t st -p "${S_IP[0]}" || return
+	soak_adm -m discovery -t st -p "${S_IP[0]}" && _soak_mp_records || return
 	soak_adm -m node -o update -n node.session.timeo.replacement_timeout -v "$SOAK_TMO" &&
 		soak_adm -m node -o update -n 'node.conn[0].timeo.noop_out_interval' -v "$SOAK_NOOP" &&
 		soak_adm -m node -o update -n 'node.conn[0].timeo.noop_out_timeout' -v "$SOAK_NOOP" &&
 		soak_adm -m node -o update -n 'node.conn[0].timeo.login_timeout' -v 3 || return
 	for i in "${!SOAK_ROLES[@]}"; do
-		[[ ${SOAK_ROLES[i]} == short ]] || continue
+		[[ ${SOAK_ROLES[i]} == @(short|mpath) ]] || continue
 		soak_adm -m node -T "${S_IQN[i]}" -o update \
 			-n node.session.timeo.replacement_timeout -v "$SOAK_SHORT_TMO" || return
 	done
 	soak_adm -m node --loginall=all || return
 	soak_wait_slow 90 _soak_all_disks || return
 	for i in "${!SOAK_ROLES[@]}"; do
+		[[ ${SOAK_ROLES[i]} == mpath ]] && continue
 		ll_disk_of "${S_IQN[i]}"
-		S_DISK[i]=$DISK
+		S_DISK[i]=$DISK S_WDEV[i]=$DISK
 		S_SID[i]=$(ll_sid_of "${S_IQN[i]}")
 	done
 }
@@ -99,7 +106,7 @@ _soak_writers_start() {
 	rm -f "$SOAK_DIR/stop"
 	for i in "${!SOAK_ROLES[@]}"; do
 		[[ ${SOAK_ROLES[i]} == idle ]] && continue
-		python3 "$SOAK_PY/soakwriter.py" write "/dev/${S_DISK[i]}" "$i" "$SOAK_BLOCKS" \
+		python3 "$SOAK_PY/soakwriter.py" write "/dev/${S_WDEV[i]}" "$i" "$SOAK_BLOCKS" \
 			"$SOAK_DIR/w$i.log" "$SOAK_DIR/stop" "$SOAK_PAUSE" 2>>"$SOAK_DIR/w$i.err" &
 		S_WPID[i]=$!
 	done
@@ -125,8 +132,16 @@ soak_setup() {
 	soak_iscsid_started
 	_soak_login || { not_ok "soak: ${#SOAK_ROLES[@]} sessions logged in" \
 		"$(tail -n 20 "$SOAK_DIR/adm.log")"; done_testing; }
-	ok "soak: ${#SOAK_ROLES[@]} sessions logged in, disks ${S_DISK[*]}"
+	ok "soak: $(soak_sessions) sessions logged in, disks ${S_DISK[*]} ${S_DISK2[*]}"
 	diag "soak: logged in after $(vm_seconds_since "$t0") s"
+	soak_mp_start || { not_ok "soak: multipathd joins the two paths of each mpath target" \
+		"$(tail -n 20 "$MP_LOG")"; done_testing; }
+	soak_targets_of mpath
+	if ((${#T[@]})); then
+		ok "soak: one dm-multipath map with two active paths per mpath target: ${S_MAP[*]}"
+		soak_mp_bound
+	fi
+	diag "soak: multipath maps after $(vm_seconds_since "$t0") s"
 	_soak_writers_start
 	n=$(_soak_writes)
 	soak_wait_slow 60 _soak_writes_beyond $((n + 30)) ||

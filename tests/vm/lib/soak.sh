@@ -11,6 +11,9 @@
 #   idle    no writer; logged out and in again by the relogin fault
 #   short   writer, replacement_timeout SOAK_SHORT_TMO; only the marked
 #           long outages (longer than that timeout) hit it
+#   mpath   two portals on two veth paths, a session through each, one
+#           dm-multipath map with the writer on it, replacement_timeout
+#           SOAK_SHORT_TMO; the mpath_* faults (lib/soak-mpath.sh)
 # Writers: lib/soakwriter.py, one per disk, checksummed 64 KiB blocks read
 # back after each write.
 #
@@ -25,6 +28,7 @@
 #   soak-setup.sh   veth paths, LIO targets, logins, writers (soak_setup)
 #   soak-iscsid.sh  iscsid's lifetimes: alive before each stop, memory
 #   soak-faults.sh  the fault kinds, f_KIND_begin/_end
+#   soak-mpath.sh   the dm-multipath targets, their faults and checks
 #   soak-run.sh     running faults, recovery, the fault log (soak_run)
 #   soak-finish.sh  the final checks and clean-up (soak_finish)
 
@@ -41,17 +45,18 @@ SOAK_PY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 
 # Role of each target, in index order.
 read -ra SOAK_ROLES <<<"${SOAK_ROLE_LIST:-normal normal normal normal normal normal normal normal \
-normal normal normal normal idle idle short short}"
+normal normal mpath mpath idle idle short short}"
 
 # kind weight: how often each fault is picked after the first pass, which
 # runs every kind once in a seeded order.
 SOAK_KINDS=(portal_disable:3 conn_kill:3 netem_loss:3 target_restart:2 iscsid_kill:1
-	iscsid_term:1 relogin_idle:2 node_update:2 long_outage:1 overlap:2)
+	iscsid_term:1 relogin_idle:2 node_update:2 long_outage:1 overlap:2 mpath_path:3 mpath_both:1)
 # Kinds that can be one half of an overlap.
 SOAK_OVERLAP_KINDS=(portal_disable conn_kill netem_loss target_restart iscsid_kill
 	iscsid_term relogin_idle node_update)
 
-declare -a S_IQN S_IP S_SID S_DISK S_WPID
+# S_WDEV: the writer's device under /dev (a disk, or mapper/NAME)
+declare -a S_IQN S_IP S_SID S_DISK S_WPID S_WDEV
 declare -A SOAK_COUNT=()
 SOAK_FAULTS=0
 SOAK_ISCSID_FAULTS=0
@@ -73,6 +78,12 @@ soak_targets_of() { # soak_targets_of ROLE -> indexes in T
 	done
 }
 
+# Sessions in all: one per target, two per mpath target.
+soak_sessions() {
+	soak_targets_of mpath
+	echo $((${#SOAK_ROLES[@]} + ${#T[@]}))
+}
+
 soak_pick() { # soak_pick ROLE -> a random target index in P
 	soak_targets_of "$1"
 	soak_rand ${#T[@]}
@@ -90,7 +101,10 @@ soak_state() { # soak_state SID -> ST
 
 _soak_recovered() { # _soak_recovered TARGET...
 	local i
-	for i in "$@"; do soak_state "${S_SID[i]}" || return 1; done
+	for i in "$@"; do
+		soak_state "${S_SID[i]}" || return 1
+		[[ ${SOAK_ROLES[i]} != mpath ]] || soak_mp_recovered "$i" || return 1
+	done
 }
 
 # Polls a command that forks every 0.3 s, not every 10 ms.
@@ -108,5 +122,6 @@ soak_wait_slow() { # soak_wait_slow SECONDS CMD...
 . "$SOAK_PY/soak-setup.sh"
 . "$SOAK_PY/soak-iscsid.sh"
 . "$SOAK_PY/soak-faults.sh"
+. "$SOAK_PY/soak-mpath.sh"
 . "$SOAK_PY/soak-run.sh"
 . "$SOAK_PY/soak-finish.sh"
