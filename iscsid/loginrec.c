@@ -2,6 +2,7 @@
 /* loginrec.c: record -> login configuration (see loginrec.h). */
 #include <errno.h>
 #include <stdbool.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include "db/config.h"
 #include "iscsid/log.h"
 #include "iscsid/loginrec.h"
-#include "libiscsi-core/sha256.h"
 #include "libiscsi-core/util.h"
 
 int loginrec_rec_from_msg(const struct ipc_msg *m, enum rec_kind kind, struct rec **out,
@@ -316,7 +316,8 @@ void loginrec_report_ineffective(const struct rec *r, const char *who)
 void loginrec_isid(const char *iname, const char *target, const char *portal,
 		   const char *iface, unsigned session_index, uint8_t isid[6])
 {
-	uint8_t md[SHA256_LEN];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
 	char buf[1024];
 	int n;
 
@@ -326,7 +327,8 @@ void loginrec_isid(const char *iname, const char *target, const char *portal,
 		n = 0;
 	if ((size_t)n >= sizeof(buf))
 		n = sizeof(buf) - 1;
-	sha256(buf, (size_t)n, md);
+	if (!EVP_Digest(buf, (size_t)n, md, &mdlen, EVP_sha256(), NULL) || mdlen < 5)
+		memset(md, 0x5a, sizeof(md));
 	/* T = 10b (random), A = 0; B, C random; D qualifier. */
 	isid[0] = 0x80;
 	memcpy(isid + 1, md, 5);
