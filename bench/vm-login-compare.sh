@@ -20,6 +20,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/vm" && pwd -P)
 . "$here/lib/vm.sh"
 . "$here/lib/lio.sh"
 . "$here/lib/lunlink.sh"
+. "$here/lib/openiscsi.sh"
 
 vm_require_guest "$0"
 
@@ -27,9 +28,6 @@ P=127.0.0.1
 REPS=5
 MANY=${LUNLINK_BENCH_NODES:-64}
 BASE=iqn.2003-01.org.lunlink.test:cmp
-OI_ADM=/usr/sbin/iscsiadm
-OI_ISCSID=/usr/sbin/iscsid
-OI_PID=
 declare -A SAMPLES=([lunlink]="" [openiscsi]="")
 
 cleanup() {
@@ -37,33 +35,6 @@ cleanup() {
 	ll_stop_iscsid
 	oi_stop
 	lio_teardown
-}
-
-oi_start() {
-	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets
-	mkdir -p /etc/iscsi
-	echo "InitiatorName=iqn.2005-03.org.open-iscsi:lunlink-vm" >/etc/iscsi/initiatorname.iscsi
-	setsid "$OI_ISCSID" -f >>/tmp/oi-iscsid.log 2>&1 &
-	OI_PID=$!
-	vm_wait_for 10 grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
-}
-
-oi_stop() {
-	[[ -n $OI_PID ]] || return 0
-	"$OI_ADM" -m node --logoutall=all >/dev/null 2>&1
-	kill "$OI_PID" 2>/dev/null
-	wait "$OI_PID" 2>/dev/null
-	OI_PID=
-	vm_wait_for 5 eval '! grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix'
-}
-
-# Per initiator: start its iscsid, run its iscsiadm, stop it.
-start_of() { [[ $1 == lunlink ]] && ll_start_iscsid || oi_start; }
-stop_of() { [[ $1 == lunlink ]] && ll_stop_iscsid || oi_stop; }
-adm_of() { # adm_of WHO ARGS...
-	local who=$1
-	shift
-	if [[ $who == lunlink ]]; then iscsiadm "$@"; else "$OI_ADM" "$@"; fi
 }
 
 setup() {

@@ -41,9 +41,6 @@ WRITERS=3
 WRITER_MIB=8
 P=127.0.0.1
 BASE=iqn.2003-01.org.lunlink.test:scale
-OI_ADM=/usr/sbin/iscsiadm
-OI_ISCSID=/usr/sbin/iscsid
-OI_PID=
 LL_DEBUG=${LUNLINK_BENCH_DEBUG:-1}
 declare -A T=()  # T[phase:who] = microseconds, or "cap:US"
 
@@ -53,38 +50,17 @@ cleanup() {
 	oi_kill
 }
 
-oi_launch() {
-	setsid "$OI_ISCSID" -f >>/tmp/oi-iscsid.log 2>&1 &
-	OI_PID=$!
-	vm_wait_for 10 grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
-}
-
-oi_kill() {
-	[[ -n $OI_PID ]] || return 0
-	kill "$OI_PID" 2>/dev/null
-	wait "$OI_PID" 2>/dev/null
-	OI_PID=
-	vm_wait_for 5 eval '! grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix'
-}
-
+# lib/openiscsi.sh's, with lunlink's node DB emptied as well
 start_of() {
 	if [[ $1 == lunlink ]]; then
 		rm -rf "$ISCSI_CONFIG_DIR/nodes" "$ISCSI_CONFIG_DIR/send_targets"
 		ll_start_iscsid
 	else
-		rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets
-		mkdir -p /etc/iscsi
-		echo "InitiatorName=iqn.2005-03.org.open-iscsi:lunlink-vm" >/etc/iscsi/initiatorname.iscsi
-		oi_launch
+		oi_start
 	fi
 }
 stop_of() { [[ $1 == lunlink ]] && ll_stop_iscsid || oi_kill; }
 pid_of() { [[ $1 == lunlink ]] && echo "$LL_ISCSID_PID" || echo "$OI_PID"; }
-adm_of() { # adm_of WHO ARGS...
-	local who=$1
-	shift
-	if [[ $who == lunlink ]]; then iscsiadm "$@"; else "$OI_ADM" "$@"; fi
-}
 adm_path() { [[ $1 == lunlink ]] && echo "$LL_BUILD/iscsiadm/iscsiadm" || echo "$OI_ADM"; }
 
 secs() { printf '%d.%06d' $(($1 / 1000000)) $(($1 % 1000000)); }

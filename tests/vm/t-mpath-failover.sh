@@ -37,6 +37,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/lib/lunlink.sh"
 . "$here/lib/fault.sh"
 . "$here/lib/mpath.sh"
+. "$here/lib/openiscsi.sh"
 
 vm_require_guest "$0"
 
@@ -57,8 +58,7 @@ NETDEV_LOSS_S=12
 REGION_MIB=4
 T_START=$(vm_now)
 step() { diag "[$(flt_us_to_s $(($(vm_now) - T_START))) s] $*"; }
-OI_ADM=/usr/sbin/iscsiadm
-OI_PID=
+OI_INITIATOR=iqn.2005-03.org.open-iscsi:lunlink-mpath
 declare -A STALL=() BACK=()
 
 cleanup() {
@@ -74,33 +74,6 @@ cleanup() {
 	ip link del vB 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
 }
-
-# ---- the two initiators
-
-oi_start() {
-	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
-	echo "InitiatorName=iqn.2005-03.org.open-iscsi:lunlink-mpath" >/etc/iscsi/initiatorname.iscsi
-	setsid /usr/sbin/iscsid -f >>/tmp/oi-iscsid.log 2>&1 &
-	OI_PID=$!
-	vm_wait_for 10 grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
-}
-
-oi_stop() {
-	[[ -n $OI_PID ]] || return 0
-	"$OI_ADM" -m node --logoutall=all >/dev/null 2>&1
-	kill "$OI_PID" 2>/dev/null
-	wait "$OI_PID" 2>/dev/null
-	OI_PID=
-}
-
-adm() { # adm WHO ARGS...
-	local who=$1
-	shift
-	if [[ $who == lunlink ]]; then iscsiadm "$@"; else "$OI_ADM" "$@"; fi
-}
-
-start_of() { if [[ $1 == lunlink ]]; then ll_start_iscsid; else oi_start; fi; }
-stop_of() { if [[ $1 == lunlink ]]; then ll_stop_iscsid; else oi_stop; fi; }
 
 # ---- the network and the target
 
@@ -147,20 +120,20 @@ _disks_there() { DISK_A=$(disk_of_portal "$PA") && DISK_B=$(disk_of_portal "$PB"
 login_paths() { # login_paths WHO
 	local who=$1 i p
 	for i in A B; do
-		adm "$who" -m iface -I "if$i" -o new >/dev/null &&
-			adm "$who" -m iface -I "if$i" -o update -n iface.net_ifacename -v "v$i" >/dev/null ||
+		adm_of "$who" -m iface -I "if$i" -o new >/dev/null &&
+			adm_of "$who" -m iface -I "if$i" -o update -n iface.net_ifacename -v "v$i" >/dev/null ||
 			{ not_ok "$who: iface if$i bound to v$i"; return 1; }
 	done
 	for i in A B; do
 		[[ $i == A ]] && p=$PA || p=$PB
-		expect_exit 0 adm "$who" -m discovery -t st -p "$p" -I "if$i" || return 1
+		expect_exit 0 adm_of "$who" -m discovery -t st -p "$p" -I "if$i" || return 1
 		set -- "${NODE_KEYS[@]}"
 		while (($# >= 2)); do
-			adm "$who" -m node -T "$IQN" -p "$p:3260" -I "if$i" -o update -n "$1" -v "$2" \
+			adm_of "$who" -m node -T "$IQN" -p "$p:3260" -I "if$i" -o update -n "$1" -v "$2" \
 				>/dev/null || { not_ok "$who: node update $1 through if$i"; return 1; }
 			shift 2
 		done
-		expect_exit 0 adm "$who" -m node -T "$IQN" -p "$p:3260" -I "if$i" --login || return 1
+		expect_exit 0 adm_of "$who" -m node -T "$IQN" -p "$p:3260" -I "if$i" --login || return 1
 	done
 	step "$who: logged in"
 	vm_wait_for 30 _disks_there ||
@@ -247,7 +220,7 @@ run_initiator() { # run_initiator WHO
 	fi
 	step "$who: logs out"
 	mp_stop
-	adm "$who" -m node --logoutall=all >/dev/null 2>&1
+	adm_of "$who" -m node --logoutall=all >/dev/null 2>&1
 	stop_of "$who"
 }
 
