@@ -77,6 +77,13 @@ def test_normalisation():
                 ("d", "-", "", "/build/iscsiadm/iscsiadm: invalid option -- 'Z'\n", 7)],
                "", programs=["/usr/sbin/iscsiadm", "/build/iscsiadm/iscsiadm"])
     check(f == 0, "sids, host numbers, disk names and binary paths are normalised")
+    f, _ = run([("e", "-", "", "iscsiadm: could not read session tpgt: 5\n"
+                 "iscsiadm: could not find session info for session23\nX\n", 15)],
+               [("e", "-", "", "X\n", 15)], "")
+    check(f == 0, "open-iscsi's lines about a session being created are dropped")
+    f, _ = run([("e", "-", "", "iscsiadm: could not read session tpgt\nX\n", 15)],
+               [("e", "-", "", "X\n", 15)], "")
+    check(f == 1, "other 'could not read' lines stay")
 
 
 def test_real_difference_fails():
