@@ -146,6 +146,11 @@ step_sid() { # sid VAR IQN [ADDR]
 	sid=$(session_dirs "$2" "${3:-}")
 	[[ -n $sid && $sid != *$'\n'* ]] && V[$1]=$sid
 }
+step_first-sid() { # first-sid VAR IQN: the lowest id of the sessions to IQN
+	local sid
+	sid=$(session_dirs "$2" | sort -n | head -n 1)
+	[[ -n $sid ]] && V[$1]=$sid
+}
 step_host() { # host VAR SID: the SCSI host number of a session
 	local link
 	link=$(readlink -f "/sys/class/iscsi_session/session$2/device") || return
