@@ -60,7 +60,9 @@ ll_start_iscsid() {
 	_ll_socket_new() {
 		[[ -S $ISCSID_SOCKET ]] && [[ $(stat -c %i "$ISCSID_SOCKET") != "$old" ]]
 	}
-	vm_wait_for 10 _ll_socket_new && kill -0 "$LL_ISCSID_PID" 2>/dev/null
+	# 30 s, not 10: on a loaded host the TCG guest runs 4-5x slower, and
+	# the soak saw a start (exec over 9p, then the socket) pass 10 s there
+	vm_wait_for 30 _ll_socket_new && kill -0 "$LL_ISCSID_PID" 2>/dev/null
 }
 
 ll_stop_iscsid() { # ll_stop_iscsid [SIGNAL]
