@@ -197,6 +197,13 @@ start_udevd() {
 		not_ok "systemd-udevd started"
 }
 
+json_by_iscsi() { # json_by_iscsi SID -> by_iscsi of its first disk in -P 3 -J, or null
+	iscsiadm -m session -r "$1" -P 3 -J 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["sessions"][0]["devices"][0]["by_iscsi"]
+print("null" if d is None else d)'
+}
+
 link_target() { # link_target IQN -> sdX the by-iscsi link of LUN 0 names
 	udevadm settle -t 20
 	local l
@@ -244,6 +251,9 @@ Login to $d successful." "-o new: open-iscsi's lines"
 	sids=$(sids_of "$IQN_B")
 	expect_eq "$(wc -w <<<"$sids")" 3 "-o new adds a third session"
 	expect_eq "$(link_target "$IQN_B")" "$disk1" "a third session leaves the by-iscsi link alone"
+	expect_eq "$(json_by_iscsi "$s1")" "/dev/disk/by-iscsi/$IQN_B-lun-0" \
+		"-r SID -P 3 -J: the lowest session's disk carries the by-iscsi link"
+	expect_eq "$(json_by_iscsi "$s2")" null "-r SID -P 3 -J: a later session's disk has none"
 	expect_exit 0 iscsiadm -m session
 	expect_eq "$(grep -c "$IQN_B" <<<"$OUT")" 3 "-m session lists the three"
 	expect_exit 0 iscsiadm -m session -P 1
