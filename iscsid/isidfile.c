@@ -148,6 +148,12 @@ int isidfile_parse(const char *text, size_t len, struct isid_table *t, char *why
 	return r;
 }
 
+void isidfile_hex(const uint8_t isid[6], char out[ISIDFILE_HEX_LEN + 1])
+{
+	snprintf(out, ISIDFILE_HEX_LEN + 1, "%02x%02x%02x%02x%02x%02x", isid[0], isid[1],
+		 isid[2], isid[3], isid[4], isid[5]);
+}
+
 int isidfile_format(const struct isid_table *t, char **text, size_t *len)
 {
 	char *buf = NULL;
@@ -161,9 +167,10 @@ int isidfile_format(const struct isid_table *t, char **text, size_t *len)
 		   "%s\n", ISIDFILE_HEADER);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct isid_entry *e = &t->v[i];
+		char hex[ISIDFILE_HEX_LEN + 1];
 
-		fprintf(f, "%u %u %02x%02x%02x%02x%02x%02x %s\n", e->sid, e->index, e->isid[0],
-			e->isid[1], e->isid[2], e->isid[3], e->isid[4], e->isid[5], e->target);
+		isidfile_hex(e->isid, hex);
+		fprintf(f, "%u %u %s %s\n", e->sid, e->index, hex, e->target);
 	}
 	if (fclose(f) != 0 || !buf) {
 		free(buf);

@@ -53,6 +53,10 @@ int isidfile_parse(const char *text, size_t len, struct isid_table *t, char *why
 /* Renders t (header included) into a new string; 0 or -ENOMEM. */
 int isidfile_format(const struct isid_table *t, char **text, size_t *len);
 
+/* An ISID as the file writes it: 12 lower-case hex digits. */
+#define ISIDFILE_HEX_LEN 12
+void isidfile_hex(const uint8_t isid[6], char out[ISIDFILE_HEX_LEN + 1]);
+
 /* Reads path: 0, -ENOENT (no file), -EINVAL (corrupt, see why), -errno. */
 int isidfile_load(const char *path, struct isid_table *t, char *why, size_t whylen);
 /* Replaces path atomically (mode 0600); 0 or -errno. */

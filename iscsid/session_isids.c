@@ -25,12 +25,6 @@ struct session_isids {
 	bool failing;                /* the last write failed (logged once) */
 };
 
-static void isid_hex(const uint8_t isid[6], char out[13])
-{
-	snprintf(out, 13, "%02x%02x%02x%02x%02x%02x", isid[0], isid[1], isid[2], isid[3],
-		 isid[4], isid[5]);
-}
-
 int session_isids_setup(struct daemon *d)
 {
 	struct session_isids *si = calloc(1, sizeof(*si));
@@ -80,7 +74,7 @@ void session_isids_apply(struct session *s)
 {
 	struct session_isids *si = s->d->isids;
 	const struct isid_entry *e = si ? isidfile_find(&si->kept, s->sid) : NULL;
-	char hex[13];
+	char hex[ISIDFILE_HEX_LEN + 1];
 
 	if (!si)
 		return;
@@ -88,7 +82,7 @@ void session_isids_apply(struct session *s)
 		report_unrecorded(s);
 		return;
 	}
-	isid_hex(e->isid, hex);
+	isidfile_hex(e->isid, hex);
 	if (strcmp(e->target, s->lp.target_name) != 0) {
 		log_warn("%s: %s records sid %u for target %s: not used", s->where, si->path,
 			 s->sid, e->target);
