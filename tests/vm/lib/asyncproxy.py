@@ -28,6 +28,8 @@ import sys
 import threading
 import time
 
+from loglisten import LoggedListener
+
 BHS_LEN = 48
 OP_LOGOUT_REQ, OP_LOGOUT_RSP, OP_DATA_IN, OP_ASYNC = 0x06, 0x26, 0x25, 0x32
 # Target PDUs whose StatSN is a status the initiator acknowledges.
@@ -92,22 +94,11 @@ class Conn:
             self.proxy.note('inject %d event=%d statsn=%d' % (self.n, event, self.statsn))
 
 
-class Proxy:
+class Proxy(LoggedListener):
     def __init__(self, port, upstream, d):
         self.upstream, self.dir = upstream, d
-        self.log = open(os.path.join(d, 'log'), 'a', buffering=1)
-        self.lock = threading.Lock()
-        self.count = 0
         self.newest = None
-        self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind(('127.0.0.1', port))
-        self.lsock.listen(16)
-        self.note('listening %d' % port)
-
-    def note(self, line):
-        with self.lock:
-            self.log.write(line + '\n')
+        super().__init__(port, os.path.join(d, 'log'))
 
     def accept_forever(self):
         while True:

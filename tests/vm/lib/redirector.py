@@ -18,7 +18,6 @@ or "other N opcode=0xNN" when the first PDU is not a Login Request.
 The PDU layer is the hostile fake target's (tests/integration/hostile).
 """
 import os
-import socket
 import struct
 import sys
 import threading
@@ -26,24 +25,14 @@ import threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..', '..', 'integration', 'hostile'))
 import iscsi_pdu as P  # noqa: E402
+from loglisten import LoggedListener  # noqa: E402
 
 
-class Redirector:
+class Redirector(LoggedListener):
     def __init__(self, port, to, detail, log):
         self.to = to
         self.detail = detail
-        self.log = open(log, 'a', buffering=1)
-        self.lock = threading.Lock()
-        self.count = 0
-        self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.lsock.bind(('127.0.0.1', port))
-        self.lsock.listen(16)
-        self.note('listening %d' % port)
-
-    def note(self, line):
-        with self.lock:
-            self.log.write(line + '\n')
+        super().__init__(port, log)
 
     def serve_forever(self):
         while True:
