@@ -158,6 +158,9 @@ phase_same_listings() {
 		listing same_session "$who" -m session
 	done
 	ll_start_iscsid || not_ok "lunlink: iscsid restarted after the same-session listings"
+	# storm1 must not time the adoption of N sessions (9-22 s at 1,024)
+	vm_wait_for "$CAP" served lunlink "$(ll_sid_of "$BASE-1")" ||
+		not_ok "lunlink: iscsid serves after the same-session listings"
 }
 
 phase_storm1() {
