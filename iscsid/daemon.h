@@ -32,6 +32,7 @@ struct daemon {
 	 * mounted or swap (unless the request is forced).  lunlink's default
 	 * is Yes; an explicit No logs out regardless, as open-iscsi does. */
 	bool safe_logout;
+	struct mounttab *mounts;        /* the safe logout's mount table, once needed */
 	struct metrics *metrics;        /* iscsid.metrics_file; NULL: off */
 	struct session_isids *isids;    /* each session's number and ISID on file */
 };

@@ -26,6 +26,7 @@
 #include "iscsid/metrics.h"
 #include "iscsid/session.h"
 #include "iscsid/session_adopt.h"
+#include "iscsid/mounttab.h"
 #include "iscsid/session_isids.h"
 #include "sysfs/sysfs.h"
 #include "libiscsi-core/errors.h"
@@ -288,6 +289,7 @@ int main(int argc, char **argv)
 	session_isids_free(&d);
 	sessions_release_all(&d);
 	metrics_free(&d);
+	mounttab_free(d.mounts);
 	control_free(d.control);
 	kernel_close(d.kernel);
 	sd_event_unref(d.event);

@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include "iscsid/mountcheck.h"
+#include "iscsid/mounttab.h"
 #include "libiscsi-core/util.h"
 #include "sysfs/sysfs.h"
 
@@ -116,13 +117,35 @@ static int scan_table(struct libmnt_table *tb, const struct devset *s, bool swap
 	return found;
 }
 
+/* The mount table of env, with a reference; NULL and *err when unreadable. */
+static struct libmnt_table *mount_table(const struct mountcheck_env *env, int *err)
+{
+	struct libmnt_table *tb;
+	int r;
+
+	if (env->tab)
+		return mounttab_get(env->tab, err);
+	tb = mnt_new_table();
+	if (!tb) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	r = mnt_table_parse_mtab(tb, env->mountinfo);
+	if (r < 0) {
+		mnt_unref_table(tb);
+		*err = r;
+		return NULL;
+	}
+	return tb;
+}
+
 int mountcheck_disks(const struct mountcheck_env *env, const char *const *disks, size_t n,
 		     char *where, size_t len)
 {
 	const char *sysroot = env->sysroot ? env->sysroot : SYSFS_ROOT;
 	struct devset *s = calloc(1, sizeof(*s));
 	struct libmnt_table *mounts = NULL, *swaps = NULL;
-	int found = 0, r;
+	int found = 0;
 
 	if (!s)
 		return -ENOMEM;
@@ -132,19 +155,17 @@ int mountcheck_disks(const struct mountcheck_env *env, const char *const *disks,
 		add_dev(sysroot, s, disks[i], 0);
 	if (s->n == 0)
 		goto out;
-	mounts = mnt_new_table();
+	mounts = mount_table(env, &found);
+	if (!mounts)
+		goto out;
+	found = scan_table(mounts, s, false, where, len);
+	/* No swaps file means no swap areas.  (/proc/swaps is small; libmount
+	 * has no monitor for it, so it is read each time.) */
 	swaps = mnt_new_table();
-	if (!mounts || !swaps) {
+	if (!swaps) {
 		found = -ENOMEM;
 		goto out;
 	}
-	r = mnt_table_parse_mtab(mounts, env->mountinfo);
-	if (r < 0) {
-		found = r;
-		goto out;
-	}
-	found = scan_table(mounts, s, false, where, len);
-	/* No swaps file means no swap areas. */
 	if (found >= 0 && mnt_table_parse_swaps(swaps, env->swaps) == 0) {
 		char swap_where[256];
 		int more = scan_table(swaps, s, true, swap_where, sizeof(swap_where));

@@ -15,10 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct mounttab;
+
 /* Where to look; NULL fields mean the running system's. */
 struct mountcheck_env {
 	const char *sysroot;    /* "/sys" */
 	const char *mountinfo;  /* the process's mount table (libmount's default) */
+	struct mounttab *tab;   /* the process's table kept between calls (mounttab.h);
+				 * NULL: parse mountinfo at each call */
 	const char *swaps;      /* /proc/swaps */
 	/* holders the walk does not enter (NULL: it enters all) */
 	bool (*stop)(const char *sysroot, const char *name);

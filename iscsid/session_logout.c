@@ -23,6 +23,7 @@
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
 #include "iscsid/logoutcheck.h"
+#include "iscsid/mounttab.h"
 #include "iscsid/session_int.h"
 #include "iscsid/session_logout.h"
 #include "iscsid/session_recovery.h"
@@ -50,25 +51,39 @@ static bool is_leaving(void *ud, uint32_t sid)
 	return other && other->logout_req;
 }
 
+/*
+ * The mount table stays parsed between checks (a --logoutall checks every
+ * session in turn) and is parsed again only after a mount or umount.
+ */
+static struct mounttab *mount_table(struct daemon *d)
+{
+	if (!d->mounts) {
+		d->mounts = mounttab_new();
+		if (d->mounts && !mounttab_watching(d->mounts))
+			log_debug(1, "mount table changes cannot be watched: it is read at "
+				  "each logout");
+	}
+	return d->mounts;
+}
+
 /* Returns >0 (and a message) when a disk of the session is in use. */
 static int storage_in_use(struct session *s, struct request *req, char *msg, size_t len)
 {
 	struct leaving l = { .d = s->d };
-	const struct mpath_env env = { .mc = { .sysroot = SYSFS_ROOT }, .leaving = is_leaving,
-				       .open_count = mpath_dm_open_count, .ud = &l };
-	struct sysfs_session ss;
+	const struct mpath_env env = { .mc = { .sysroot = SYSFS_ROOT, .tab = mount_table(s->d) },
+				       .leaving = is_leaving, .open_count = mpath_dm_open_count,
+				       .ud = &l };
+	char names[64][32];
 	const char *disks[64];
 	size_t n = 0;
 	int r;
 
-	if (sysfs_session_read_parts(SYSFS_ROOT, s->sid, SYSFS_PART_LUNS, &ss) < 0)
+	if (sysfs_session_disks(SYSFS_ROOT, s->sid, names, ARRAY_SIZE(names), &n) < 0)
 		return 0;
-	for (size_t i = 0; i < ss.nluns && n < ARRAY_SIZE(disks); i++)
-		if (ss.luns[i].disk[0])
-			disks[n++] = ss.luns[i].disk;
+	for (size_t i = 0; i < n; i++)
+		disks[i] = names[i];
 	ipc_msg_get_u32_list(&req->msg, IPC_A_SIDS, &l.sids, &l.n);
 	r = logoutcheck_session(&env, s->sid, s->lp.target_name, disks, n, msg, len);
-	sysfs_session_clear(&ss);
 	free(l.sids);
 	if (r < 0) {
 		log_warn("%s: cannot read the mount table (%s); logging out anyway", s->where,

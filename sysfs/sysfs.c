@@ -209,15 +209,14 @@ static void read_lun_disk(const char *root, const char *lundir, struct sysfs_lun
 	closedir(d);
 }
 
-static int add_lun(struct sysfs_session *s, const char *root, const char *tdir,
-		   const char *name)
+static int add_lun(void *ud, const char *root, const char *lundir, const char *name)
 {
+	struct sysfs_session *s = ud;
 	struct sysfs_lun l = { 0 }, *nl;
-	char lundir[768], buf[32];
+	char buf[32];
 
 	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
 		return 0;
-	snprintf(lundir, sizeof(lundir), "%s/%s", tdir, name);
 	sysfs_read_str(root, l.state, sizeof(l.state), "%s/state", lundir);
 	sysfs_read_str(root, buf, sizeof(buf), "%s/type", lundir);
 	l.type = (int)to_long(buf);
@@ -230,37 +229,86 @@ static int add_lun(struct sysfs_session *s, const char *root, const char *tdir,
 	return 0;
 }
 
-static int read_luns(const char *root, struct sysfs_session *s)
+/*
+ * Calls fn(ud, root, "…/targetH:C:T/H:C:T:L", "H:C:T:L") for each entry of
+ * each target directory of the session (fn skips what is not a LUN) until
+ * fn returns nonzero.  -ENOENT when the session has no device directory.
+ */
+static int walk_luns(const char *root, unsigned sid,
+		     int (*fn)(void *ud, const char *root, const char *lundir, const char *name),
+		     void *ud)
 {
 	char sdir[256], path[1024];
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
 
-	snprintf(sdir, sizeof(sdir), "class/iscsi_session/session%u/device", s->sid);
+	snprintf(sdir, sizeof(sdir), "class/iscsi_session/session%u/device", sid);
 	snprintf(path, sizeof(path), "%s/%s", root, sdir);
 	d = opendir(path);
 	if (!d)
-		return 0;
+		return -ENOENT;
 	while (r == 0 && (de = readdir(d))) {
-		char tdir[512], tpath[1024];
+		char tpath[1024];
 		struct dirent *le;
 		DIR *td;
 
 		if (strncmp(de->d_name, "target", 6) != 0)
 			continue;
-		snprintf(tdir, sizeof(tdir), "%s/%s", sdir, de->d_name);
-		snprintf(tpath, sizeof(tpath), "%s/%s", root, tdir);
+		snprintf(tpath, sizeof(tpath), "%s/%s", path, de->d_name);
 		td = opendir(tpath);
 		if (!td)
 			continue;
-		while (r == 0 && (le = readdir(td)))
-			r = add_lun(s, root, tdir, le->d_name);
+		while (r == 0 && (le = readdir(td))) {
+			char lundir[1536];
+
+			if (le->d_name[0] == '.')
+				continue;
+			snprintf(lundir, sizeof(lundir), "%s/%s/%s", sdir, de->d_name, le->d_name);
+			r = fn(ud, root, lundir, le->d_name);
+		}
 		closedir(td);
 	}
 	closedir(d);
+	return r;
+}
+
+static int read_luns(const char *root, struct sysfs_session *s)
+{
+	int r = walk_luns(root, s->sid, add_lun, s);
+
+	if (r == -ENOENT)
+		r = 0;
 	if (s->nluns > 1)
 		qsort(s->luns, s->nluns, sizeof(*s->luns), cmp_lun);
+	return r;
+}
+
+struct disk_list {
+	char (*disks)[32];
+	size_t cap, n;
+};
+
+static int add_disk(void *ud, const char *root, const char *lundir, const char *name)
+{
+	struct disk_list *dl = ud;
+	struct sysfs_lun l = { 0 };
+
+	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
+		return 0;
+	read_lun_disk(root, lundir, &l);
+	if (l.disk[0] && dl->n < dl->cap)
+		memcpy(dl->disks[dl->n++], l.disk, sizeof(l.disk));
+	return 0;
+}
+
+int sysfs_session_disks(const char *root, unsigned sid, char (*disks)[32], size_t cap,
+			size_t *n)
+{
+	struct disk_list dl = { .disks = disks, .cap = cap };
+	int r = walk_luns(root, sid, add_disk, &dl);
+
+	*n = dl.n;
 	return r;
 }
 

@@ -96,6 +96,14 @@ int sysfs_session_read(const char *root, unsigned sid, struct sysfs_session *out
 int sysfs_session_read_parts(const char *root, unsigned sid, unsigned parts,
 			     struct sysfs_session *out);
 void sysfs_session_clear(struct sysfs_session *s);
+/*
+ * Only the block devices of a session's LUNs ("sdb"), at most cap, in
+ * directory order: what the safe-logout check needs, without the ~30
+ * attribute reads of sysfs_session_read_parts().  -ENOENT when the session
+ * (or its device directory) does not exist.
+ */
+int sysfs_session_disks(const char *root, unsigned sid, char (*disks)[32], size_t cap,
+			size_t *n);
 void sysfs_sessions_free(struct sysfs_session *s, size_t n);
 
 /* Parses "S", "sessionS", or any path with a "sessionS" component

@@ -232,6 +232,30 @@ START_TEST(test_sysfs_parses_session_ids_in_every_form)
 }
 END_TEST
 
+/* The safe-logout check's read: the LUNs' disks and nothing else. */
+START_TEST(test_sysfs_session_disks_lists_only_attached_disks)
+{
+	char disks[4][32];
+	size_t n = 99;
+
+	build_tree();
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:2/block/sdd");
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/power");
+	ck_assert_int_eq(sysfs_session_disks(tu_root, 3, disks, 4, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	/* directory order: either way round, both and only these two */
+	ck_assert(strcmp(disks[0], "sdc") == 0 || strcmp(disks[0], "sdd") == 0);
+	ck_assert(strcmp(disks[1], "sdc") == 0 || strcmp(disks[1], "sdd") == 0);
+	ck_assert_str_ne(disks[0], disks[1]);
+	/* capped, never overrun */
+	ck_assert_int_eq(sysfs_session_disks(tu_root, 3, disks, 1, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(sysfs_session_disks(tu_root, 4, disks, 4, &n), -ENOENT);
+	ck_assert_uint_eq(n, 0);
+	tu_scratch_remove();
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -242,6 +266,7 @@ int main(void)
 		test_sysfs_parses_session_ids_in_every_form,
 		test_sysfs_brief_read_skips_params_and_luns,
 		test_sysfs_lists_many_sessions,
+		test_sysfs_session_disks_lists_only_attached_disks,
 		NULL,
 	};
 
