@@ -9,6 +9,10 @@
 # session's steps and every netlink request that blocked for 2 ms or more,
 # at debug level 2), marks (phase starts and ends on the same clock) and
 # NAME.samples ("uptime sessions logged-in" lines).
+# LUNLINK_BENCH_NO_STORM=1 skips both storms; LUNLINK_BENCH_STRACE=1 keeps
+# strace -f -tt -T of each iscsid's netlink and socket calls during the
+# logout (NAME.strace) to compare the kernel's time per call side by side
+# (any other value: strace's own -e trace= set, "all" for every call).
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -30,6 +34,22 @@ sample() {
 		echo "$(mono) $SCL_SESS $SCL_UP"
 		vm_sleep 0.25
 	done >"$1"
+}
+
+# strace_on NAME PID: strace's pid in STRACE_PID once it is attached
+strace_on() {
+	STRACE_PID=
+	[[ -n ${LUNLINK_BENCH_STRACE:-} ]] || return 0
+	local set=sendmsg,recvmsg,sendto,recvfrom,write,connect,close
+	[[ $LUNLINK_BENCH_STRACE == 1 ]] || set=$LUNLINK_BENCH_STRACE
+	strace -f -tt -T -e "trace=$set" -o "$OUTD/$1.strace" -p "$2" 2>/dev/null &
+	STRACE_PID=$!
+	vm_sleep 1
+}
+strace_off() {
+	[[ -n $STRACE_PID ]] || return 0
+	kill -INT "$STRACE_PID"
+	wait "$STRACE_PID" 2>/dev/null
 }
 
 traced() { # traced NAME CMD...
@@ -87,9 +107,10 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "discovery"
 		iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "loginall"
 		scl_wait_disks "$N" 600 || not_ok "all disks"
-		storm1 ll
-		traced storm_ll ll_storm
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 ll; traced storm_ll ll_storm; }
+		strace_on logout_ll "$LL_ISCSID_PID"
 		traced logout_ll ll_logout
+		strace_off
 		ll_stop_iscsid
 		cp "$LL_ISCSID_LOG" "$OUTD/iscsid.log"
 	else
@@ -102,9 +123,10 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		/usr/sbin/iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "oi discovery"
 		timeout 600 /usr/sbin/iscsiadm -m node --loginall=all >/dev/null 2>&1
 		scl_wait_disks "$N" 600 || not_ok "oi all disks"
-		storm1 oi
-		traced storm_oi oi_storm
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 oi; traced storm_oi oi_storm; }
+		strace_on logout_oi "$OI_PID"
 		traced logout_oi oi_logout
+		strace_off
 		kill "$OI_PID"
 	fi
 done
