@@ -121,8 +121,13 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		OI_PID=$!
 		vm_wait_for 10 grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
 		/usr/sbin/iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "oi discovery"
-		timeout 600 /usr/sbin/iscsiadm -m node --loginall=all >/dev/null 2>&1
-		scl_wait_disks "$N" 600 || not_ok "oi all disks"
+		# open-iscsi's --loginall of 256 can take minutes: LUNLINK_BENCH_CAP
+		# bounds it, and its logout is then traced with the sessions it made
+		timeout "${LUNLINK_BENCH_CAP:-600}" /usr/sbin/iscsiadm -m node --loginall=all \
+			>/dev/null 2>&1
+		scl_sessions
+		echo "METRIC trace_n${N}_oi_sessions=$SCL_SESS"
+		scl_wait_disks "$SCL_SESS" 120 || not_ok "oi a disk for each of its sessions"
 		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 oi; traced storm_oi oi_storm; }
 		strace_on logout_oi "$OI_PID"
 		traced logout_oi oi_logout
