@@ -12,7 +12,9 @@
 #   bench/run.sh trace [N]        time-stamped iscsid log and session counts of
 #                                 a storm and a --logoutall with N sessions
 #                                 (bench/vm-logout-trace.sh, default 64; set
-#                                 LUNLINK_BENCH_WHO="lunlink openiscsi")
+#                                 LUNLINK_BENCH_WHO="lunlink openiscsi"),
+#                                 with CPU accounting of each storm;
+#                                 LUNLINK_BENCH_SMP=2 gives the guest 2 vCPUs
 #   bench/run.sh logintrace [N...]  --loginall of N targets watched every 5 s,
 #                                 under perf, and iscsid's memory per session
 #                                 (bench/vm-login-trace.sh, default 256);
@@ -58,7 +60,7 @@ if [[ ${1:-} == trace ]]; then
 	out=${TMPDIR:-/tmp}/lunlink-bench-trace-${2:-64}
 	rm -rf "$out"
 	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 4096 --out "$out" \
-		"$repo/bench/vm-logout-trace.sh" "${2:-64}"
+		--smp "${LUNLINK_BENCH_SMP:-1}" "$repo/bench/vm-logout-trace.sh" "${2:-64}"
 fi
 if [[ ${1:-} == logintrace ]]; then
 	shift

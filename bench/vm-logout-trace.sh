@@ -13,6 +13,17 @@
 # strace -f -tt -T of each iscsid's netlink and socket calls during the
 # logout (NAME.strace) to compare the kernel's time per call side by side
 # (any other value: strace's own -e trace= set, "all" for every call).
+# Each storm also gets CPU accounting from re-enabling to all LOGGED_IN:
+# the guest's idle share (/proc/stat) and the CPU time of each thread class
+# (cls in cpu_report below) from /proc/*/task/*/stat, as METRIC lines and
+# NAME.cpu (per thread); the bench shell's share of it is split into the
+# loop that re-enables the TPGs (LIO's work, done in that shell's writes to
+# configfs) and its wait. LUNLINK_BENCH_STORMS lists the storms each
+# initiator gets, by how the bench waits for all LOGGED_IN: "walk" (the
+# every-session walk of scl_sessions every 0.1 s, the wait before
+# 2026-12-07) and "pending" (scl_wait_up: only the states not yet seen up);
+# default "walk pending". LUNLINK_BENCH_SAMPLE=0 leaves the 250 ms sampler
+# out of the storms.
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -25,13 +36,87 @@ LL_DEBUG=${LUNLINK_BENCH_DEBUG:-2}
 export LUNLINK_LOG_TIME=1
 OI_PID=
 
-mono() { awk '{ print $1 }' /proc/uptime; }
+mono() { local up _; read -r up _ </proc/uptime; echo "$up"; }
 
-# sample FILE: every 250 ms "uptime sessions up" until killed
+# shell_ticks [all]: TICKS = the bench shell's own utime + stime (all: and
+# that of its reaped children); no fork, which would count itself
+shell_ticks() {
+	local st f
+	read -r st <"/proc/$$/stat"
+	read -ra f <<<"${st##*) }"
+	TICKS=$((f[11] + f[12]))
+	[[ ${1:-} != all ]] || TICKS=$((TICKS + f[13] + f[14]))
+}
+
+# cpu_snap FILE: the guest's "cpu" line of /proc/stat, then "tid pid comm
+# ticks" for every thread (utime + stime; a process's line also counts its
+# reaped children, cutime + cstime: the bench shell's subshells).
+cpu_snap() {
+	local cpu
+	read -r cpu </proc/stat # the first line is the sum over the CPUs
+	{
+		echo "$cpu"
+		awk '{
+			o = index($0, "("); c = length($0)
+			while (substr($0, c, 1) != ")") c--
+			comm = substr($0, o + 1, c - o - 1); gsub(/ /, "_", comm)
+			n = split(substr($0, c + 2), f, " ")
+			t = f[12] + f[13]
+			split(FILENAME, p, "/")
+			if (p[3] == p[5]) t += f[14] + f[15]
+			print p[5], p[3], comm, t
+		}' /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null
+	} >"$1"
+	# a window's first snapshot: the shell again, now that it has reaped
+	# that awk, so the walk over every thread is not billed to the storm
+	[[ ${2:-} != start ]] || { shell_ticks all && echo "$$ $$ bash $TICKS" >>"$1"; }
+}
+
+# cpu_report NAME BEFORE AFTER: METRIC lines of the window between two
+# snapshots: idle share, and CPU seconds by class (threads that ended in
+# between are missing; "unaccounted" is the busy time nobody listed had).
+cpu_report() {
+	awk -v name="$1" -v n="$N" -v self="$$" -v hz="$(getconf CLK_TCK)" '
+	function cls(comm, pid) {
+		if (comm ~ /^iscsid$/) return "iscsid"
+		if (comm ~ /^iscsi_(trx|ttx|np)$/) return "lio_" substr(comm, 7)
+		if (comm ~ /^kworker/) return "kworker"
+		if (comm ~ /udev/) return "udev"
+		if (pid == self) return "bench_shell"
+		if (comm ~ /^(bash|sleep|awk|cat)$/) return "bench_other"
+		if (comm ~ /^(ksoftirqd|rcu_|migration|idle_inject)/) return "kernel_other"
+		return "other"
+	}
+	FNR == 1 {
+		busy = 0; for (i = 2; i <= NF; i++) if (i != 5 && i != 6) busy += $i
+		if (FILENAME == ARGV[1]) { b0 = busy; i0 = $5 + $6 } else { b1 = busy; i1 = $5 + $6 }
+		next
+	}
+	FILENAME == ARGV[1] { before[$1] = $4; next }
+	{
+		d = $4 - before[$1]
+		if (d <= 0) next
+		c = cls($3, $2); sum[c] += d; all += d
+		print $1, $2, $3, c, d > ENVIRON["CPU_DETAIL"]
+	}
+	END {
+		tot = (b1 - b0) + (i1 - i0)
+		if (tot <= 0) tot = 1
+		printf "METRIC trace_n%s_%s_cpu_idle_pct=%.1f\n", n, name, 100 * (i1 - i0) / tot
+		printf "METRIC trace_n%s_%s_cpu_total_s=%.2f\n", n, name, tot / hz
+		for (c in sum) printf "METRIC trace_n%s_%s_cpu_%s_s=%.2f\n", n, name, c, sum[c] / hz
+		printf "METRIC trace_n%s_%s_cpu_unaccounted_s=%.2f\n", n, name, ((b1 - b0) - all) / hz
+	}' "$2" "$3"
+}
+
+# sample FILE: every 250 ms "uptime sessions up" until killed (the states
+# only, no fork: it shares the vCPU with what it watches)
 sample() {
+	local up _
 	while :; do
-		scl_sessions
-		echo "$(mono) $SCL_SESS $SCL_UP"
+		_scl_up_walk
+		read -r up _ </proc/uptime
+		echo "$up $SCL_SESS $SCL_UP"
 		vm_sleep 0.25
 	done >"$1"
 }
@@ -53,30 +138,53 @@ strace_off() {
 }
 
 traced() { # traced NAME CMD...
-	local name=$1 sp t0
+	local name=$1 sp= t0
 	shift
-	sample "$OUTD/$name.samples" &
-	sp=$!
+	if [[ ${LUNLINK_BENCH_SAMPLE:-1} != 0 ]]; then
+		sample "$OUTD/$name.samples" &
+		sp=$!
+	fi
 	echo "$(mono) $name start" >>"$OUTD/marks"
 	t0=$(vm_now)
 	"$@"
 	echo "METRIC trace_n${N}_${name}_s=$(vm_seconds_since "$t0")"
 	echo "$(mono) $name end" >>"$OUTD/marks"
-	kill "$sp"
-	wait "$sp" 2>/dev/null
+	[[ -z $sp ]] || { kill "$sp"; wait "$sp" 2>/dev/null; }
 }
 
 ll_logout() {
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || not_ok "logoutall"
 	scl_wait_none 600 || not_ok "no session left"
 }
-ll_storm() {
+# the wait of the storms before 2026-12-07: every session's walk each 0.1 s
+_walk_up() { scl_sessions && ((SCL_UP >= $1)); }
+walk_wait_up() { _scl_poll "$2" _walk_up "$1"; }
+
+# storm NAME walk|pending: every TPG down 5 s; METRIC NAME_up_s from
+# re-enabling to all LOGGED_IN, and the CPU accounting of that window.
+storm() {
+	local t0 k0 k1 wait=scl_wait_up
+	[[ $2 == walk ]] && wait=walk_wait_up
 	scl_lio_enable "$BASE" "$N" 0
 	vm_sleep 5
 	echo "$(mono) enable" >>"$OUTD/marks"
+	cpu_snap "$OUTD/$1.cpu0" start
+	t0=$(vm_now)
+	shell_ticks && k0=$TICKS
 	scl_lio_enable "$BASE" "$N" 1
+	shell_ticks && k1=$TICKS
 	echo "$(mono) enabled" >>"$OUTD/marks"
-	scl_wait_up "$N" 600 || not_ok "all LOGGED_IN after the storm"
+	$wait "${STORM_N:-$N}" 600 || not_ok "$1: all LOGGED_IN after the storm"
+	echo "METRIC trace_n${N}_${1}_up_s=$(vm_seconds_since "$t0")"
+	cpu_snap "$OUTD/$1.cpu1"
+	echo "METRIC trace_n${N}_${1}_cpu_bench_enable_s=$(((k1 - k0) * 100 / $(getconf CLK_TCK)))e-2"
+	CPU_DETAIL=$OUTD/$1.cpu cpu_report "$1" "$OUTD/$1.cpu0" "$OUTD/$1.cpu1"
+}
+storms() { # storms ll|oi
+	local w
+	for w in ${LUNLINK_BENCH_STORMS:-walk pending}; do
+		traced "storm_$1_$w" storm "storm_$1_$w" "$w"
+	done
 }
 # storm1: one target's TPG disabled 5 s; from re-enabling to LOGGED_IN
 storm1() {
@@ -93,7 +201,6 @@ oi_logout() {
 	/usr/sbin/iscsiadm -m node --logoutall=all >/dev/null 2>&1 || diag "oi logoutall failed"
 	scl_wait_none 600 || not_ok "open-iscsi: no session left"
 }
-oi_storm() { ll_storm; }
 
 mkdir -p "$OUTD"
 : >"$OUTD/marks"
@@ -107,7 +214,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "discovery"
 		iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "loginall"
 		scl_wait_disks "$N" 600 || not_ok "all disks"
-		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 ll; traced storm_ll ll_storm; }
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 ll; storms ll; }
 		strace_on logout_ll "$LL_ISCSID_PID"
 		traced logout_ll ll_logout
 		strace_off
@@ -128,7 +235,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		scl_sessions
 		echo "METRIC trace_n${N}_oi_sessions=$SCL_SESS"
 		scl_wait_disks "$SCL_SESS" 120 || not_ok "oi a disk for each of its sessions"
-		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 oi; traced storm_oi oi_storm; }
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 oi; STORM_N=$SCL_SESS storms oi; }
 		strace_on logout_oi "$OI_PID"
 		traced logout_oi oi_logout
 		strace_off

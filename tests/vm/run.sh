@@ -2,8 +2,8 @@
 # Boot Debian's stock kernel under qemu (TCG) and run one script inside, as
 # root, on a throwaway overlay of this machine's root file system.
 #
-#   run.sh [--timeout S] [--mem MIB] [--env VAR=VALUE]... [--out DIR]
-#          SCRIPT [ARGS...]
+#   run.sh [--timeout S] [--mem MIB] [--smp CPUS] [--env VAR=VALUE]...
+#          [--out DIR] SCRIPT [ARGS...]
 #
 # SCRIPT's output streams to stdout; run.sh exits with its status, 124 when
 # the guest watchdog killed it after S seconds, 125 when the guest failed to
@@ -21,6 +21,9 @@ cache=${LUNLINK_VM_CACHE:-$repo/.vm-cache}
 
 timeout=300
 mem=2048
+# One vCPU unless asked: LIO, the kernel and the initiator share it, as the
+# timings in bench/README.md were taken.
+smp=1
 outdir=
 declare -a envs=()
 
@@ -35,6 +38,8 @@ while (($#)); do
 	--timeout=*) timeout=${1#*=}; shift ;;
 	--mem) mem=${2:?}; shift 2 ;;
 	--mem=*) mem=${1#*=}; shift ;;
+	--smp) smp=${2:?}; shift 2 ;;
+	--smp=*) smp=${1#*=}; shift ;;
 	--env) envs+=("${2:?}"); shift 2 ;;
 	--env=*) envs+=("${1#*=}"); shift ;;
 	--out) outdir=${2:?}; shift 2 ;;
@@ -46,7 +51,7 @@ while (($#)); do
 	esac
 done
 (($#)) || usage 125
-[[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ ]] || usage 125
+[[ $timeout =~ ^[0-9]+$ && $mem =~ ^[0-9]+$ && $smp =~ ^[1-9]$ ]] || usage 125
 
 script=$(realpath -e -- "$1") || { echo "run.sh: no such script: $1" >&2; exit 125; }
 shift
@@ -134,7 +139,7 @@ fi
 # Extra qemu arguments for experiments (word-split on purpose).
 read -ra qemu_extra <<<"${LUNLINK_VM_QEMU_EXTRA:-}"
 # shellcheck disable=SC2054 # commas belong to qemu's option syntax
-qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu qemu64 -smp 1 -m "$mem"
+qemu=(qemu-system-x86_64 -accel tcg -machine pc -cpu qemu64 -smp "$smp" -m "$mem"
 	-nodefaults -no-user-config -display none -vga none -monitor none -no-reboot
 	-kernel "$VM_VMLINUX" -initrd "$VM_INITRD" -append "$append"
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
