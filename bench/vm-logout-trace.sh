@@ -22,8 +22,10 @@
 # initiator gets, by how the bench waits for all LOGGED_IN: "walk" (the
 # every-session walk of scl_sessions every 0.1 s, the wait before
 # 2026-12-07) and "pending" (scl_wait_up: only the states not yet seen up);
-# default "walk pending". LUNLINK_BENCH_SAMPLE=0 leaves the 250 ms sampler
-# out of the storms.
+# default "walk pending" (NAME storm_ll_walk1, storm_ll_pending2).
+# LUNLINK_BENCH_SAMPLE=0 leaves the 250 ms sampler out of the storms;
+# LUNLINK_BENCH_STORM1=K repeats storm1 K times (its time is the phase of
+# the retry pause when the TPG returns, so it varies by up to 2 s).
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -180,12 +182,20 @@ storm() {
 	echo "METRIC trace_n${N}_${1}_cpu_bench_enable_s=$(((k1 - k0) * 100 / $(getconf CLK_TCK)))e-2"
 	CPU_DETAIL=$OUTD/$1.cpu cpu_report "$1" "$OUTD/$1.cpu0" "$OUTD/$1.cpu1"
 }
-storms() { # storms ll|oi
-	local w
+storms() { # storms ll|oi: each one of LUNLINK_BENCH_STORMS, numbered
+	local w i=0
 	for w in ${LUNLINK_BENCH_STORMS:-walk pending}; do
-		traced "storm_$1_$w" storm "storm_$1_$w" "$w"
+		i=$((i + 1))
+		traced "storm_$1_$w$i" storm "storm_$1_$w$i" "$w"
 	done
 }
+# all_storms ll|oi: storm1 LUNLINK_BENCH_STORM1 times, then the storms
+all_storms() {
+	local i
+	for ((i = 0; i < ${LUNLINK_BENCH_STORM1:-1}; i++)); do storm1 "$1"; done
+	storms "$1"
+}
+
 # storm1: one target's TPG disabled 5 s; from re-enabling to LOGGED_IN
 storm1() {
 	local iqn=$BASE-$N sid t0
@@ -214,7 +224,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "discovery"
 		iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "loginall"
 		scl_wait_disks "$N" 600 || not_ok "all disks"
-		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 ll; storms ll; }
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || all_storms ll
 		strace_on logout_ll "$LL_ISCSID_PID"
 		traced logout_ll ll_logout
 		strace_off
@@ -235,7 +245,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		scl_sessions
 		echo "METRIC trace_n${N}_oi_sessions=$SCL_SESS"
 		scl_wait_disks "$SCL_SESS" 120 || not_ok "oi a disk for each of its sessions"
-		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || { storm1 oi; STORM_N=$SCL_SESS storms oi; }
+		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || STORM_N=$SCL_SESS all_storms oi
 		strace_on logout_oi "$OI_PID"
 		traced logout_oi oi_logout
 		strace_off

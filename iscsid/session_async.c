@@ -48,7 +48,7 @@ void session_ffp_pdu_act(struct session *s, const struct sess_row *row,
 	case ASYNC_RECONNECT:
 		session_event(s, SE_TARGET_DROP,
 			      &(struct sess_input){ .why = ev.text, .target_logout = true,
-						    .delay_s = ev.time2wait_s });
+						    .delay_ms = ev.time2wait_s * 1000u });
 		return;
 	}
 }

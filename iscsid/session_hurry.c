@@ -13,3 +13,10 @@ bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *b
 		return false;
 	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
 }
+
+unsigned session_retry_delay_ms(unsigned reopen_count, uint32_t rnd)
+{
+	unsigned full = reopen_count < 1 ? RETRY_DELAY_FIRST_MS : RETRY_DELAY_MAX_MS;
+
+	return full - rnd % (full / 2 + 1);
+}

@@ -35,4 +35,25 @@ struct hurry_view {
 bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
 			  uint64_t now_ms);
 
+/*
+ * Reconnect attempts after a failed one back off 1 s, then 2 s at most:
+ * under dm-multipath a path is active again only once its session is, so
+ * every second between the target's return and the next attempt is lost
+ * redundancy (open-iscsi retries about every 3 s; with 5 s here a
+ * returning path took twice as long as open-iscsi's in t-mpath-failover).
+ */
+#define RETRY_DELAY_FIRST_MS 1000
+#define RETRY_DELAY_MAX_MS 2000
+
+/*
+ * The pause before reconnect attempt reopen_count + 1, in ms, from a random
+ * number rnd: somewhere in the second half of the back-off, never longer.
+ * The sessions of a portal that went away together would otherwise try
+ * again in step, all at the same instants, and a portal that returns just
+ * after one round waited a whole round for its first session (the one
+ * that hurries the others); spread out, some session tries within
+ * about (back-off / 2) / N of its return.
+ */
+unsigned session_retry_delay_ms(unsigned reopen_count, uint32_t rnd);
+
 #endif

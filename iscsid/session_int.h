@@ -81,7 +81,7 @@ struct sess_input {
 	uint32_t kerr;                         /* SE_CONN_ERROR: the kernel's error code */
 	bool target_logout;                    /* SE_TARGET_*: the target asked for it */
 	uint16_t login_status;                 /* failures: the login was refused with it */
-	unsigned delay_s;                      /* SE_RETRY, SE_ATTEMPT_FAILED, SE_TARGET_DROP */
+	unsigned delay_ms;                     /* SE_RETRY, SE_ATTEMPT_FAILED, SE_TARGET_DROP */
 	const struct sockaddr_storage *addr;   /* SE_RESOLVED */
 	socklen_t addrlen;
 };

@@ -45,7 +45,7 @@ void session_attempt_failed(struct session *s, const struct ll_error *err, bool 
 	if (retryable && ++s->attempts <= s->retry_max) {
 		log_warn("%s: login attempt %u failed: %s; retrying", s->where, s->attempts,
 			 err->msg);
-		in.delay_s = 1;
+		in.delay_ms = 1000;
 		session_event(s, SE_RETRY, &in);
 		return;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* session_recovery.c: reconnecting a failed session (see session_recovery.h). */
 #include <stdio.h>
+#include <sys/random.h>
 
 #include "iscsid/daemon.h"
 #include "iscsid/log.h"
@@ -15,14 +16,7 @@
  * the target names in an Async Message is waited in full).
  */
 #define TIME2WAIT_MAX_S 5
-/*
- * Later attempts back off 1 s, then 2 s at most: under dm-multipath a path
- * is active again only once its session is, so every second between the
- * target's return and the next attempt is lost redundancy (open-iscsi
- * retries about every 3 s; with 5 s here a returning path took twice as
- * long as open-iscsi's in t-mpath-failover). An attempt is one TCP connect.
- */
-#define RETRY_DELAY_MAX_S 2
+/* Later attempts: session_retry_delay_ms(). An attempt is one TCP connect. */
 
 static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
 {
@@ -35,20 +29,20 @@ static int on_retry_timer(sd_event_source *src, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static void schedule_connect(struct session *s, unsigned delay_s)
+static void schedule_connect_ms(struct session *s, unsigned delay_ms)
 {
 	session_stop_timer(s);
 	sd_event_source_disable_unref(s->retry_src);
 	s->retry_src = NULL;
 	s->target_wait = false;
 	sd_event_add_time_relative(s->d->event, &s->retry_src, CLOCK_MONOTONIC,
-				   (uint64_t)delay_s * 1000000ULL, 0, on_retry_timer, s);
+				   (uint64_t)delay_ms * 1000ULL, 0, on_retry_timer, s);
 }
 
 void session_schedule_connect_act(struct session *s, const struct sess_row *row,
 				  const struct sess_input *in)
 {
-	schedule_connect(s, in->delay_s);
+	schedule_connect_ms(s, in->delay_ms);
 }
 
 void session_gave_up_act(struct session *s, const struct sess_row *row,
@@ -59,8 +53,14 @@ void session_gave_up_act(struct session *s, const struct sess_row *row,
 
 void session_reconnect_failed(struct session *s, const struct sess_input *failed)
 {
-	unsigned delay = s->reopen_count < 1 ? 1 : RETRY_DELAY_MAX_S;
 	struct sess_input in = *failed;
+	uint32_t rnd = 0;
+	unsigned delay;
+
+	/* only a spread, not a secret: a failed read leaves the full pause */
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = 0;
+	delay = session_retry_delay_ms(s->reopen_count, rnd);
 
 	s->reopen_count++;
 	if (s->lp.reopen_max && s->reopen_count > s->lp.reopen_max) {
@@ -70,9 +70,9 @@ void session_reconnect_failed(struct session *s, const struct sess_input *failed
 		session_event(s, SE_GAVE_UP, &in);
 		return;
 	}
-	log_warn("%s: reconnect attempt %u failed: %s; next try in %u s", s->where,
-		 s->reopen_count, in.err->msg, delay);
-	in.delay_s = delay;
+	log_warn("%s: reconnect attempt %u failed: %s; next try in %u.%u s", s->where,
+		 s->reopen_count, in.err->msg, delay / 1000, delay % 1000 / 100);
+	in.delay_ms = delay;
 	session_event(s, SE_ATTEMPT_FAILED, &in);
 }
 
@@ -125,7 +125,7 @@ static unsigned recover_why(struct session *s, const struct sess_row *row,
 	case SE_TARGET_DROP:
 		/* the target said how long; it may be longer than ours */
 		log_warn("%s: %s", s->where, in->why);
-		return in->delay_s;
+		return in->delay_ms / 1000;
 	case SE_LOGGED_OUT:
 		log_warn("%s: logged out at the target's request; logging in again", s->where);
 		return wait;
@@ -149,7 +149,7 @@ void session_recover_act(struct session *s, const struct sess_row *row,
 	session_kernel_stop_for_recovery(s);
 	s->reopen_count = 0;
 	s->cur = s->lp.cfg.portal;
-	schedule_connect(s, wait);
+	schedule_connect_ms(s, wait * 1000);
 	/* a returning portal must not cut the target's Time2Wait short */
 	s->target_wait = row->event == SE_TARGET_DROP;
 }

@@ -2,9 +2,10 @@
 /*
  * Which sessions a returning portal hurries (iscsid/session_hurry.c): only
  * those waiting out a reconnect pause to that very portal, at most once a
- * HURRY_GAP_MS.
+ * HURRY_GAP_MS; and the spread pause between reconnect attempts.
  */
 #include <check.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "iscsid/session_hurry.h"
@@ -68,12 +69,48 @@ START_TEST(test_hurry_once_per_gap)
 }
 END_TEST
 
+/*
+ * The pause after a failed attempt: never longer than the back-off, never
+ * shorter than half of it, and spread over that half by the random number
+ * (sessions that failed together must not retry in step).
+ */
+START_TEST(test_retry_delay_spread)
+{
+	static const struct {
+		unsigned reopen_count, full;
+	} rows[] = { { 0, RETRY_DELAY_FIRST_MS }, { 1, RETRY_DELAY_MAX_MS },
+		     { 7, RETRY_DELAY_MAX_MS } };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned full = rows[i].full, lo = full, hi = 0;
+		static bool seen[RETRY_DELAY_MAX_MS + 1];
+
+		memset(seen, 0, sizeof(seen));
+		ck_assert_uint_eq(session_retry_delay_ms(rows[i].reopen_count, 0), full);
+		for (uint32_t r = 0; r < 20000; r++) {
+			unsigned d = session_retry_delay_ms(rows[i].reopen_count, r * 2654435761u);
+
+			ck_assert_uint_ge(d, full / 2);
+			ck_assert_uint_le(d, full);
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+			seen[d] = true;
+		}
+		ck_assert_uint_eq(lo, full / 2);
+		ck_assert_uint_eq(hi, full);
+		for (unsigned d = full / 2; d <= full; d += 50)
+			ck_assert_msg(seen[d], "no pause of %u ms among 20000", d);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
 		test_hurry_same_portal_waiting,
 		test_hurry_not_others,
 		test_hurry_once_per_gap,
+		test_retry_delay_spread,
 		NULL,
 	};
 
