@@ -23,7 +23,8 @@
 # every-session walk of scl_sessions every 0.1 s, the wait before
 # 2026-12-07) and "pending" (scl_wait_up: only the states not yet seen up);
 # default "walk pending" (NAME storm_ll_walk1, storm_ll_pending2).
-# LUNLINK_BENCH_SAMPLE=0 leaves the 250 ms sampler out of the storms;
+# The 250 ms sampler (~1 ms per state read under TCG) runs in the storms
+# only with LUNLINK_BENCH_SAMPLE=1;
 # LUNLINK_BENCH_STORM1=K repeats storm1 K times (its time is the phase of
 # the retry pause when the TPG returns, so it varies by up to 2 s).
 set -o pipefail
@@ -186,7 +187,8 @@ storms() { # storms ll|oi: each one of LUNLINK_BENCH_STORMS, numbered
 	local w i=0
 	for w in ${LUNLINK_BENCH_STORMS:-walk pending}; do
 		i=$((i + 1))
-		traced "storm_$1_$w$i" storm "storm_$1_$w$i" "$w"
+		LUNLINK_BENCH_SAMPLE=${LUNLINK_BENCH_SAMPLE:-0} \
+			traced "storm_$1_$w$i" storm "storm_$1_$w$i" "$w"
 	done
 }
 # all_storms ll|oi: storm1 LUNLINK_BENCH_STORM1 times, then the storms
