@@ -13,7 +13,8 @@
 # strace -f -tt -T of each iscsid's netlink and socket calls during the
 # logout (NAME.strace) to compare the kernel's time per call side by side
 # (any other value: strace's own -e trace= set, "all" for every call).
-# Each storm also gets CPU accounting from re-enabling to all LOGGED_IN:
+# Each storm (from re-enabling to all LOGGED_IN) and each --logoutall also
+# get CPU accounting:
 # the guest's idle share (/proc/stat) and the CPU time of each thread class
 # (cls in cpu_report below) from /proc/*/task/*/stat, as METRIC lines and
 # NAME.cpu (per thread); the bench shell's share of it is split into the
@@ -140,6 +141,16 @@ strace_off() {
 	wait "$STRACE_PID" 2>/dev/null
 }
 
+# traced_cpu NAME CMD...: traced, with the CPU accounting of the storms
+# around it (the report made after the timed window)
+traced_cpu() {
+	local name=$1
+	cpu_snap "$OUTD/$name.cpu0" start
+	traced "$@"
+	cpu_snap "$OUTD/$name.cpu1"
+	CPU_DETAIL=$OUTD/$name.cpu cpu_report "$name" "$OUTD/$name.cpu0" "$OUTD/$name.cpu1"
+}
+
 traced() { # traced NAME CMD...
 	local name=$1 sp= t0
 	shift
@@ -228,7 +239,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		scl_wait_disks "$N" 600 || not_ok "all disks"
 		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || all_storms ll
 		strace_on logout_ll "$LL_ISCSID_PID"
-		traced logout_ll ll_logout
+		traced_cpu logout_ll ll_logout
 		strace_off
 		ll_stop_iscsid
 		cp "$LL_ISCSID_LOG" "$OUTD/iscsid.log"
@@ -249,7 +260,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		scl_wait_disks "$SCL_SESS" 120 || not_ok "oi a disk for each of its sessions"
 		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || STORM_N=$SCL_SESS all_storms oi
 		strace_on logout_oi "$OI_PID"
-		traced logout_oi oi_logout
+		traced_cpu logout_oi oi_logout
 		strace_off
 		kill "$OI_PID"
 	fi
