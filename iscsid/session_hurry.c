@@ -14,6 +14,16 @@ bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *b
 	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
 }
 
+bool session_login_lost(const struct hurry_view *o, const struct iscsi_addr *back,
+			uint64_t back_began_ms)
+{
+	if (o->state != SS_LOGIN || !o->reconnecting || !o->attempt_ms)
+		return false;
+	if (o->attempt_ms + LOGIN_LOST_GAP_MS > back_began_ms)
+		return false;
+	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
+}
+
 unsigned session_retry_delay_ms(unsigned reopen_count, uint32_t rnd)
 {
 	unsigned full = reopen_count < 1 ? RETRY_DELAY_FIRST_MS : RETRY_DELAY_MAX_MS;

@@ -24,6 +24,8 @@ struct hurry_view {
 	uint64_t hurried_ms;           /* when it was last hurried, 0 never */
 	bool target_wait;              /* the pause is the target's Time2Wait (Async
 					  Message): never cut short */
+	bool reconnecting;             /* a relogin, not the first login */
+	uint64_t attempt_ms;           /* when its connect and login began */
 };
 
 /*
@@ -34,6 +36,24 @@ struct hurry_view {
  */
 bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
 			  uint64_t now_ms);
+
+/*
+ * A relogin whose login began this much earlier than one the same portal
+ * has just answered is taken as lost.
+ */
+#define LOGIN_LOST_GAP_MS 5000
+
+/*
+ * Whether session o's relogin is lost: o waits in SS_LOGIN for an answer
+ * to a login it began at least LOGIN_LOST_GAP_MS before the login through
+ * the same portal that was just answered (began at back_began_ms).  LIO
+ * keeps a connection whose login came while it disabled the TPG and never
+ * answers it; in a storm of 256 sessions 1-3 such logins waited out the
+ * whole login_timeout (30 s) after the others were back within 5 s.  A
+ * first login is never cut (its failures count against its retries).
+ */
+bool session_login_lost(const struct hurry_view *o, const struct iscsi_addr *back,
+			uint64_t back_began_ms);
 
 /*
  * Reconnect attempts after a failed one back off 1 s, then 2 s at most:

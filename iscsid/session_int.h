@@ -67,6 +67,7 @@ struct session {
 	unsigned attempts, retry_max;
 	unsigned reopen_count;
 	uint64_t hurried_ms;        /* when a returning portal last hurried its reconnect */
+	uint64_t attempt_ms;        /* when the current connect and login began */
 	bool target_wait;           /* the pending pause is the target's Time2Wait */
 	struct session_health health;  /* kept by session_event() */
 };

@@ -93,12 +93,24 @@ void session_portal_back(struct session *s)
 	if (sd_event_now(s->d->event, CLOCK_MONOTONIC, &now_us) < 0)
 		return;
 	now_ms = now_us / 1000;
-	for (struct session *o = s->d->sessions; o; o = o->next) {
+	for (struct session *o = s->d->sessions, *next; o; o = next) {
 		const struct hurry_view v = { .state = o->state, .waiting = o->retry_src != NULL,
 					      .cur = &o->cur, .hurried_ms = o->hurried_ms,
-					      .target_wait = o->target_wait };
+					      .target_wait = o->target_wait,
+					      .reconnecting = o->ever_started,
+					      .attempt_ms = o->attempt_ms };
 
-		if (o == s || !session_should_hurry(&v, &s->cur, now_ms))
+		next = o->next;
+		if (o == s)
+			continue;
+		if (session_login_lost(&v, &s->cur, s->attempt_ms)) {
+			/* the same path as a login timeout: a pause, then (hurried) again */
+			session_fail(o, ISCSI_ERR_PDU_TIMEOUT, true, "no answer to the login "
+				     "for %llu s while the portal answered a later one: taken as "
+				     "lost", (unsigned long long)(now_ms - o->attempt_ms) / 1000);
+			continue;
+		}
+		if (!session_should_hurry(&v, &s->cur, now_ms))
 			continue;
 		o->hurried_ms = now_ms;
 		sd_event_source_set_time(o->retry_src, now_us);

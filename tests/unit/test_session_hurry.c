@@ -70,6 +70,37 @@ START_TEST(test_hurry_once_per_gap)
 END_TEST
 
 /*
+ * A relogin still waiting in SS_LOGIN counts as lost once the same portal
+ * answered a login begun LOGIN_LOST_GAP_MS or more after it; never a first
+ * login, another portal's, or one in another state.
+ */
+START_TEST(test_login_lost)
+{
+	struct iscsi_addr back = addr("10.0.0.1", 3260), mine = addr("10.0.0.1", 3260);
+	struct hurry_view v = { .state = SS_LOGIN, .cur = &mine, .reconnecting = true,
+				.attempt_ms = 10000 };
+
+	ck_assert(session_login_lost(&v, &back, 10000 + LOGIN_LOST_GAP_MS));
+	ck_assert(session_login_lost(&v, &back, 40000));
+	ck_assert(!session_login_lost(&v, &back, 10000 + LOGIN_LOST_GAP_MS - 1));
+	ck_assert(!session_login_lost(&v, &back, 9000));
+	mine.port = 3261;
+	ck_assert(!session_login_lost(&v, &back, 40000));
+	mine.port = 3260;
+	v.reconnecting = false;
+	ck_assert(!session_login_lost(&v, &back, 40000));
+	v.reconnecting = true;
+	v.state = SS_CONNECT;
+	ck_assert(!session_login_lost(&v, &back, 40000));
+	v.state = SS_RECOVERY;
+	ck_assert(!session_login_lost(&v, &back, 40000));
+	v.state = SS_LOGIN;
+	v.attempt_ms = 0;
+	ck_assert(!session_login_lost(&v, &back, 40000));
+}
+END_TEST
+
+/*
  * The pause after a failed attempt: never longer than the back-off, never
  * shorter than half of it, and spread over that half by the random number
  * (sessions that failed together must not retry in step).
@@ -111,6 +142,7 @@ int main(void)
 		test_hurry_not_others,
 		test_hurry_once_per_gap,
 		test_retry_delay_spread,
+		test_login_lost,
 		NULL,
 	};
 
