@@ -71,8 +71,8 @@ if [[ ${1:-} == logintrace ]]; then
 		--mem "$(guest_mem "${*: -1}")" --out "$out" "$repo/bench/vm-login-trace.sh" "$@"
 fi
 if [[ ${1:-} == ab ]]; then
-	exec bash "$repo/tests/vm/run.sh" --timeout 3600 --mem 3072 "$repo/bench/vm-ab-loginall.sh" \
-		"${@:2}"
+	exec bash "$repo/tests/vm/run.sh" --timeout $((3600 + $2 * 8)) --mem "$(guest_mem "$2")" \
+		"$repo/bench/vm-ab-loginall.sh" "${@:2}"
 fi
 if [[ ${1:-} == scale ]]; then
 	shift
