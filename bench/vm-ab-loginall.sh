@@ -33,6 +33,9 @@ one() { # one BUILD ROUND
 	iscsiadm -m node --logoutall=all >/dev/null 2>&1 || not_ok "$1: logoutall"
 	scl_wait_none 300 || not_ok "$1: no session left"
 	out=$(($(vm_now) - t0))
+	# iscsid's peak memory over login, storm and logout
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_iscsid_hwm_kb=$(awk \
+		'/^VmHWM:/ { print $2 }' "/proc/$LL_ISCSID_PID/status")"
 	ll_stop_iscsid
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_loginall_us=$in"
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_logoutall_us=$out"
