@@ -54,6 +54,10 @@ declare -A T=()  # T[phase:who] = microseconds, or "cap:US"
 cleanup() {
 	ll_stop_iscsid
 	oi_kill
+	# with run.sh --out: lunlink's iscsid log (LUNLINK_LOG_TIME=1 stamps it
+	# with the monotonic seconds the storm diag lines also give)
+	[[ -n ${LUNLINK_VM_OUT:-} ]] && cp "$LL_ISCSID_LOG" "$LUNLINK_VM_OUT/" 2>/dev/null
+	return 0
 }
 
 # lib/openiscsi.sh's, with lunlink's node DB emptied as well
@@ -194,7 +198,9 @@ phase_storm() {
 	scl_sessions
 	diag "$who storm: $SCL_UP of $SCL_SESS sessions LOGGED_IN after 5 s down"
 	t0=$(vm_now)
+	diag "$who storm: re-enabling at monotonic $(awk '{ print $1 }' /proc/uptime) s"
 	scl_lio_enable "$BASE" "$N" 1
+	diag "$who storm: TPGs enabled at monotonic $(awk '{ print $1 }' /proc/uptime) s"
 	up=$N
 	[[ ${T[loginall:$who]} == cap:* ]] && scl_sessions && up=$SCL_SESS
 	if scl_wait_up "$up" "$CAP"; then
