@@ -280,7 +280,13 @@ run_initiator() {
 	# at 64 sessions: the restart comes last, after a second login.
 	phase_loginall "$who" loginall2
 	phase_restart "$who"
-	CAP=$((CAP < 120 ? CAP : 120)) phase_logoutall "$who" logoutall_after_restart
+	# (open-iscsi's is capped at 120 s; lunlink's of 1,024 took 114 s on
+	# a loaded host before its restart, and its exit status is checked)
+	if [[ $who == lunlink ]]; then
+		phase_logoutall "$who" logoutall_after_restart
+	else
+		CAP=$((CAP < 120 ? CAP : 120)) phase_logoutall "$who" logoutall_after_restart
+	fi
 	kb=$(rss_kb "$(pid_of "$who")") &&
 		echo "METRIC n${N}_iscsid_restarted_peak_rss_kb_${who}=$kb"
 	stop_of "$who"
