@@ -30,6 +30,7 @@
 #   iscsid peak RSS   VmHWM of iscsid with N sessions (before its restart),
 #                     and of the restarted one at the end
 #
+# LUNLINK_BENCH_SHORT=1 ends each initiator's run after the first logout.
 # A phase of open-iscsi that does not finish within $CAP s is stopped
 # there and reported as "capped" with the time it used (later phases then
 # run with the sessions it had). Prints METRIC lines
@@ -269,6 +270,12 @@ run_initiator() {
 	phase_logoutall "$who"
 	kb=$(rss_kb "$(pid_of "$who")")
 	echo "METRIC n${N}_iscsid_peak_rss_kb_${who}=$kb"
+	if [[ -n ${LUNLINK_BENCH_SHORT:-} ]]; then
+		diag "$who: LUNLINK_BENCH_SHORT: no second login, restart and logout after it"
+		stop_of "$who"
+		scl_wait_none 60 || diag "$who: sessions left behind"
+		return
+	fi
 	if [[ ${T[loginall:$who]} == cap:* ]]; then
 		# A login that did not finish in $CAP s would only be capped again.
 		diag "$who: login was capped: no second login, restart and logout after it"
