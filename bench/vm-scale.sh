@@ -270,15 +270,9 @@ run_initiator() {
 	phase_logoutall "$who"
 	kb=$(rss_kb "$(pid_of "$who")")
 	echo "METRIC n${N}_iscsid_peak_rss_kb_${who}=$kb"
-	if [[ -n ${LUNLINK_BENCH_SHORT:-} ]]; then
-		diag "$who: LUNLINK_BENCH_SHORT: no second login, restart and logout after it"
-		stop_of "$who"
-		scl_wait_none 60 || diag "$who: sessions left behind"
-		return
-	fi
-	if [[ ${T[loginall:$who]} == cap:* ]]; then
-		# A login that did not finish in $CAP s would only be capped again.
-		diag "$who: login was capped: no second login, restart and logout after it"
+	# A login that did not finish in $CAP s would only be capped again.
+	if [[ -n ${LUNLINK_BENCH_SHORT:-} || ${T[loginall:$who]} == cap:* ]]; then
+		diag "$who: ${LUNLINK_BENCH_SHORT:+LUNLINK_BENCH_SHORT, }login ${T[loginall:$who]%%:*}: no second login, restart and logout after it"
 		stop_of "$who"
 		scl_wait_none 60 || diag "$who: sessions left behind"
 		return
