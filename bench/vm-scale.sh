@@ -272,7 +272,7 @@ run_initiator() {
 	echo "METRIC n${N}_iscsid_peak_rss_kb_${who}=$kb"
 	# A login that did not finish in $CAP s would only be capped again.
 	if [[ -n ${LUNLINK_BENCH_SHORT:-} || ${T[loginall:$who]} == cap:* ]]; then
-		diag "$who: ${LUNLINK_BENCH_SHORT:+LUNLINK_BENCH_SHORT, }login ${T[loginall:$who]%%:*}: no second login, restart and logout after it"
+		diag "$who: no second login, restart and logout after it (${LUNLINK_BENCH_SHORT:+LUNLINK_BENCH_SHORT}${LUNLINK_BENCH_SHORT:-the login was capped})"
 		stop_of "$who"
 		scl_wait_none 60 || diag "$who: sessions left behind"
 		return
