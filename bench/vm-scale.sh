@@ -272,7 +272,9 @@ run_initiator() {
 	echo "METRIC n${N}_iscsid_peak_rss_kb_${who}=$kb"
 	# A login that did not finish in $CAP s would only be capped again.
 	if [[ -n ${LUNLINK_BENCH_SHORT:-} || ${T[loginall:$who]} == cap:* ]]; then
-		diag "$who: no second login, restart and logout after it (${LUNLINK_BENCH_SHORT:+LUNLINK_BENCH_SHORT}${LUNLINK_BENCH_SHORT:-the login was capped})"
+		local why="the login was capped"
+		[[ -n ${LUNLINK_BENCH_SHORT:-} ]] && why=LUNLINK_BENCH_SHORT
+		diag "$who: no second login, restart and logout after it ($why)"
 		stop_of "$who"
 		scl_wait_none 60 || diag "$who: sessions left behind"
 		return
