@@ -25,6 +25,14 @@ void daemon_arm_timer(struct daemon *d, sd_event_source **src, unsigned seconds,
 	}
 }
 
+uint64_t daemon_now_us(struct daemon *d)
+{
+	uint64_t t = 0;
+
+	sd_event_now(d->event, CLOCK_MONOTONIC, &t);
+	return t;
+}
+
 int daemon_kernel(struct daemon *d, struct ll_error *err)
 {
 	if (d->kernel)

@@ -7,6 +7,7 @@
 #define ISCSID_DAEMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <systemd/sd-event.h>
 
 #include "iscsid/control.h"
@@ -43,6 +44,12 @@ struct daemon {
  */
 void daemon_arm_timer(struct daemon *d, sd_event_source **src, unsigned seconds,
 		      sd_event_time_handler_t cb, void *userdata);
+
+/*
+ * The loop's monotonic time in microseconds: the instant the current event
+ * was dispatched (the same for every handler of one iteration).
+ */
+uint64_t daemon_now_us(struct daemon *d);
 
 /* Opens the kernel interface on first use (loads iscsi_tcp). */
 int daemon_kernel(struct daemon *d, struct ll_error *err);

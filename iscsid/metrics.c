@@ -25,14 +25,6 @@ struct metrics {
 	bool failing;                /* the last write failed (logged once) */
 };
 
-static uint64_t now_us(struct daemon *d)
-{
-	uint64_t t = 0;
-
-	sd_event_now(d->event, CLOCK_MONOTONIC, &t);
-	return t;
-}
-
 /* The snapshot of every kernel session; the kernel's counters where it has them. */
 static struct metrics_session *snapshot(struct daemon *d, size_t *n)
 {
@@ -84,7 +76,7 @@ static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
 	struct daemon *d = userdata;
 
 	write_now(d);
-	d->metrics->last_write_us = now_us(d);
+	d->metrics->last_write_us = daemon_now_us(d);
 	sd_event_source_set_time(src, d->metrics->last_write_us + METRICS_REFRESH_S * 1000000ULL);
 	sd_event_source_set_enabled(src, SD_EVENT_ONESHOT);
 	return 0;
@@ -98,8 +90,8 @@ void metrics_changed(struct daemon *d)
 	if (!m || !m->timer)
 		return;
 	due = m->last_write_us + METRICS_MIN_INTERVAL_MS * 1000ULL;
-	if (due < now_us(d))
-		due = now_us(d);
+	if (due < daemon_now_us(d))
+		due = daemon_now_us(d);
 	/* an earlier write already armed covers this change too */
 	if (sd_event_source_get_time(m->timer, &armed) >= 0 && armed <= due)
 		return;
@@ -122,7 +114,7 @@ int metrics_setup(struct daemon *d, const char *path)
 	if (!m)
 		return -ENOMEM;
 	str_copy(m->path, sizeof(m->path), path);
-	r = sd_event_add_time(d->event, &m->timer, CLOCK_MONOTONIC, now_us(d), 0, on_timer, d);
+	r = sd_event_add_time(d->event, &m->timer, CLOCK_MONOTONIC, daemon_now_us(d), 0, on_timer, d);
 	if (r < 0) {
 		free(m);
 		return r;

@@ -4,6 +4,11 @@
 
 #include "iscsid/session_hurry.h"
 
+static bool same_portal(const struct iscsi_addr *a, const struct iscsi_addr *b)
+{
+	return a->port == b->port && !strcasecmp(a->host, b->host);
+}
+
 bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *back,
 			  uint64_t now_ms)
 {
@@ -11,7 +16,7 @@ bool session_should_hurry(const struct hurry_view *o, const struct iscsi_addr *b
 		return false;
 	if (o->hurried_ms && now_ms - o->hurried_ms < HURRY_GAP_MS)
 		return false;
-	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
+	return same_portal(o->cur, back);
 }
 
 bool session_login_lost(const struct hurry_view *o, const struct iscsi_addr *back,
@@ -21,7 +26,7 @@ bool session_login_lost(const struct hurry_view *o, const struct iscsi_addr *bac
 		return false;
 	if (o->attempt_ms + LOGIN_LOST_GAP_MS > back_began_ms)
 		return false;
-	return o->cur->port == back->port && !strcasecmp(o->cur->host, back->host);
+	return same_portal(o->cur, back);
 }
 
 unsigned session_retry_delay_ms(unsigned reopen_count, uint32_t rnd)

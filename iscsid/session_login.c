@@ -171,14 +171,6 @@ void session_open_socket_act(struct session *s, const struct sess_row *row,
 			     s->cur.host, strerror(-r));
 }
 
-static uint64_t now_ms(struct session *s)
-{
-	uint64_t t = 0;
-
-	sd_event_now(s->d->event, CLOCK_MONOTONIC, &t);
-	return t / 1000;
-}
-
 void session_start_connect(struct session *s)
 {
 	session_event(s, s->ever_started ? SE_RECONNECT : SE_CONNECT, NULL);
@@ -190,7 +182,7 @@ void session_connect_act(struct session *s, const struct sess_row *row,
 	int r;
 
 	session_arm_timer(s, s->lp.login_timeout ? s->lp.login_timeout : 15);
-	s->attempt_ms = now_ms(s);
+	s->attempt_ms = daemon_now_us(s->d) / 1000;
 	r = resolve_start(&s->rq, s->d->event, s->cur.host, s->cur.port, on_resolved, s);
 	if (r < 0)
 		session_fail(s, ISCSI_ERR_TRANS, false, "cannot look up %s: %s", s->cur.host,

@@ -88,11 +88,8 @@ void session_reconnect_failed(struct session *s, const struct sess_input *failed
  */
 void session_portal_back(struct session *s)
 {
-	uint64_t now_ms, now_us;
+	uint64_t now_us = daemon_now_us(s->d), now_ms = now_us / 1000;
 
-	if (sd_event_now(s->d->event, CLOCK_MONOTONIC, &now_us) < 0)
-		return;
-	now_ms = now_us / 1000;
 	for (struct session *o = s->d->sessions, *next; o; o = next) {
 		const struct hurry_view v = { .state = o->state, .waiting = o->retry_src != NULL,
 					      .cur = &o->cur, .hurried_ms = o->hurried_ms,
