@@ -17,6 +17,7 @@
 struct discovery;
 struct kernel;
 struct metrics;
+struct reaping;
 struct session;
 struct session_isids;
 
@@ -25,6 +26,7 @@ struct daemon {
 	struct control *control;
 	struct kernel *kernel;          /* NULL until the first kernel session */
 	struct session *sessions;
+	struct reaping *reaping;        /* logged out, the kernel still destroying */
 	struct login_window window;     /* first logins running and waiting */
 	struct discovery *discoveries;  /* in flight */
 	unsigned ndiscoveries;

@@ -387,6 +387,11 @@ int kernel_destroy_session(struct kernel *k, uint32_t sid)
 	return sid_cid_call(k, KABI_UEVENT_DESTROY_SESSION, sid, 0);
 }
 
+int kernel_destroy_session_async(struct kernel *k, uint32_t sid)
+{
+	return sid_cid_call(k, KABI_UEVENT_DESTROY_SESSION_ASYNC, sid, 0);
+}
+
 int kernel_unbind_session(struct kernel *k, uint32_t sid)
 {
 	return sid_cid_call(k, KABI_UEVENT_UNBIND_SESSION, sid, 0);

@@ -49,6 +49,9 @@ void kernel_close(struct kernel *k);
 int kernel_create_session(struct kernel *k, uint32_t initial_cmdsn, uint16_t cmds_max,
 			  uint16_t queue_depth, uint32_t *sid, uint32_t *host_no);
 int kernel_destroy_session(struct kernel *k, uint32_t sid);
+/* Queues the destroy on the kernel's workqueue and returns; the
+ * DESTROY_SESSION event (destroy_session op) says when the session is gone. */
+int kernel_destroy_session_async(struct kernel *k, uint32_t sid);
 int kernel_create_conn(struct kernel *k, uint32_t sid, uint32_t cid);
 int kernel_destroy_conn(struct kernel *k, uint32_t sid, uint32_t cid);
 /* fd is the connected TCP socket; the kernel takes its own reference. */

@@ -26,6 +26,7 @@
 #include "iscsid/metrics.h"
 #include "iscsid/session.h"
 #include "iscsid/session_adopt.h"
+#include "iscsid/session_reap.h"
 #include "iscsid/mounttab.h"
 #include "iscsid/session_isids.h"
 #include "sysfs/sysfs.h"
@@ -288,6 +289,7 @@ int main(int argc, char **argv)
 	discovery_cancel_all(&d);
 	session_isids_free(&d);
 	sessions_release_all(&d);
+	session_reap_release_all(&d);
 	metrics_free(&d);
 	mounttab_free(d.mounts);
 	control_free(d.control);

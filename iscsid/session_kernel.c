@@ -18,6 +18,7 @@
 #include "iscsid/session_kernel.h"
 #include "iscsid/session_login.h"
 #include "iscsid/session_logout.h"
+#include "iscsid/session_reap.h"
 #include "iscsid/tcpconn.h"
 #include "libiscsi-core/pdu.h"
 #include "libiscsi-core/util.h"
@@ -261,13 +262,12 @@ void session_kernel_stop_for_recovery(struct session *s)
 	session_close_transport(s);
 }
 
-void session_kernel_teardown(struct session *s)
+/* Stops and destroys the connection; the kernel session is left. */
+static void teardown_conn(struct session *s)
 {
 	struct kernel *k = s->d->kernel;
 	int r;
 
-	if (!k || !s->have_sid)
-		return;
 	r = kernel_stop_conn(k, s->sid, 0, KABI_STOP_CONN_TERM);
 	if (r < 0)
 		log_debug(1, "%s: stop: %s", s->where, strerror(-r));
@@ -275,11 +275,36 @@ void session_kernel_teardown(struct session *s)
 	r = kernel_destroy_conn(k, s->sid, 0);
 	if (r < 0)
 		log_warn("%s: cannot destroy the connection: %s", s->where, strerror(-r));
-	r = kernel_destroy_session(k, s->sid);
-	if (r < 0)
-		log_warn("%s: cannot destroy the session: %s", s->where, strerror(-r));
+}
+
+static void session_gone(struct session *s)
+{
 	s->have_sid = false;
 	session_isids_changed(s->d);
+}
+
+void session_kernel_teardown(struct session *s)
+{
+	int r;
+
+	if (!s->d->kernel || !s->have_sid)
+		return;
+	teardown_conn(s);
+	r = kernel_destroy_session(s->d->kernel, s->sid);
+	if (r < 0)
+		log_warn("%s: cannot destroy the session: %s", s->where, strerror(-r));
+	session_gone(s);
+}
+
+bool session_kernel_teardown_bg(struct session *s, struct request *req)
+{
+	if (!s->d->kernel || !s->have_sid)
+		return false;
+	teardown_conn(s);
+	if (!session_reap(s->d, s->sid, req))
+		return false; /* the connection is gone; session_kernel_teardown() ends it */
+	session_gone(s);
+	return true;
 }
 
 /* ---- the kernel's events ---- */
@@ -321,6 +346,7 @@ static void on_kernel_unbind(void *userdata, uint32_t sid, uint32_t host_no)
 static void on_kernel_destroy(void *userdata, uint32_t sid, uint32_t host_no)
 {
 	log_debug(2, "kernel: session %u destroyed", sid);
+	session_reaped(userdata, sid);
 }
 
 const struct kernel_ops session_kernel_ops = {

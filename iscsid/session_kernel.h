@@ -7,6 +7,9 @@
 #ifndef ISCSID_SESSION_KERNEL_H
 #define ISCSID_SESSION_KERNEL_H
 
+#include <stdbool.h>
+
+#include "iscsid/control.h"
 #include "iscsid/kernel.h"
 #include "iscsid/session_fsm.h"
 
@@ -35,5 +38,12 @@ void session_kernel_release(struct session *s);
 void session_kernel_stop_for_recovery(struct session *s);
 /* Stop, destroy connection and session: the kernel side is gone. */
 void session_kernel_teardown(struct session *s);
+/*
+ * The same at the end of a logout, with the session destroyed in the
+ * background (session_reap.h): true when req (may be NULL) is answered once
+ * the kernel reports the session gone; false when the kernel refused and
+ * the caller is to finish with session_kernel_teardown() and answer req.
+ */
+bool session_kernel_teardown_bg(struct session *s, struct request *req);
 
 #endif

@@ -25,6 +25,7 @@
 #include "iscsid/logoutcheck.h"
 #include "iscsid/mounttab.h"
 #include "iscsid/session_int.h"
+#include "iscsid/session_kernel.h"
 #include "iscsid/session_logout.h"
 #include "iscsid/session_recovery.h"
 #include "libiscsi-core/pdu.h"
@@ -99,6 +100,8 @@ static void logout_finished(struct session *s, const char *how)
 
 	s->logout_req = NULL;
 	log_info("%s: logged out (%s)", s->where, how);
+	if (session_kernel_teardown_bg(s, req))
+		req = NULL; /* answered when the kernel reports the session gone */
 	session_destroy(s);
 	if (req)
 		request_ok(req);

@@ -10,6 +10,7 @@
 #include "iscsid/session_adopt.h"
 #include "iscsid/session_int.h"
 #include "iscsid/session_logout.h"
+#include "iscsid/session_reap.h"
 #include "iscsid/session_req.h"
 #include "iscsid/session_scan.h"
 #include "libiscsi-core/util.h"
@@ -62,6 +63,10 @@ static struct session *find_or_adopt(struct daemon *d, uint32_t sid, struct ll_e
 
 	if (s)
 		return s;
+	/* logged out, its kernel session still in sysfs while it is destroyed:
+	 * not one to adopt again (err says there is no such session) */
+	if (session_reaping(d, sid))
+		return NULL;
 	if (daemon_kernel(d, err) < 0)
 		return NULL;
 	if (session_adopt(d, sid, err) < 0)
