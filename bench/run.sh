@@ -14,7 +14,9 @@
 #                                 (bench/vm-logout-trace.sh, default 64; set
 #                                 LUNLINK_BENCH_WHO="lunlink openiscsi"),
 #                                 with CPU accounting of each storm;
-#                                 LUNLINK_BENCH_SMP=2 gives the guest 2 vCPUs
+#                                 LUNLINK_BENCH_SMP=2 gives the guest 2 vCPUs,
+#                                 LUNLINK_BENCH_WRITERS=K K writers of known
+#                                 data through each storm (default 0)
 #   bench/run.sh logintrace [N...]  --loginall of N targets watched every 5 s,
 #                                 under perf, and iscsid's memory per session
 #                                 (bench/vm-login-trace.sh, default 256);

@@ -28,6 +28,13 @@
 # only with LUNLINK_BENCH_SAMPLE=1;
 # LUNLINK_BENCH_STORM1=K repeats storm1 K times (its time is the phase of
 # the retry pause when the TPG returns, so it varies by up to 2 s).
+# LUNLINK_BENCH_WRITERS=K (default 0) runs K writers of known data (the
+# dd O_DIRECT loops of tests/vm/lib/fault.sh, on the disks of targets 1..K,
+# as bench/vm-scale.sh's storm) through each storm: started before the
+# TPGs go down, checked for no failed write and every block read back
+# after it; their loops and dd show as the class "writers", and marks gets
+# "writer K SID" lines. open-iscsi's iscsid log (oi-iscsid.log) gets the
+# same monotonic time stamp per line as lunlink's.
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -80,8 +87,11 @@ cpu_snap() {
 # snapshots: idle share, and CPU seconds by class (threads that ended in
 # between are missing; "unaccounted" is the busy time nobody listed had).
 cpu_report() {
-	awk -v name="$1" -v n="$N" -v self="$$" -v hz="$(getconf CLK_TCK)" '
+	local w=" " spec
+	for spec in "${SCL_WRITERS[@]}"; do w+="${spec%%:*} "; done
+	awk -v name="$1" -v n="$N" -v self="$$" -v hz="$(getconf CLK_TCK)" -v writers="$w" '
 	function cls(comm, pid) {
+		if (comm == "dd" || index(writers, " " pid " ")) return "writers"
 		if (comm ~ /^iscsid$/) return "iscsid"
 		if (comm ~ /^iscsi_(trx|ttx|np)$/) return "lio_" substr(comm, 7)
 		if (comm ~ /^kworker/) return "kworker"
@@ -179,6 +189,7 @@ walk_wait_up() { _scl_poll "$2" _walk_up "$1"; }
 storm() {
 	local t0 k0 k1 wait=scl_wait_up
 	[[ $2 == walk ]] && wait=walk_wait_up
+	writers_start "$1" || return
 	scl_lio_enable "$BASE" "$N" 0
 	vm_sleep 5
 	echo "$(mono) enable" >>"$OUTD/marks"
@@ -193,6 +204,22 @@ storm() {
 	cpu_snap "$OUTD/$1.cpu1"
 	echo "METRIC trace_n${N}_${1}_cpu_bench_enable_s=$(((k1 - k0) * 100 / $(getconf CLK_TCK)))e-2"
 	CPU_DETAIL=$OUTD/$1.cpu cpu_report "$1" "$OUTD/$1.cpu0" "$OUTD/$1.cpu1"
+	writers_finish "$1"
+}
+# writers_start NAME: LUNLINK_BENCH_WRITERS writers, each seen writing
+writers_start() {
+	local k=${LUNLINK_BENCH_WRITERS:-0} w
+	((k > 0)) || return 0
+	scl_writers_start "$BASE" "$k" 8 || return 1
+	for ((w = 1; w <= k; w++)); do
+		echo "$(mono) writer $w $(ll_sid_of "$BASE-$w")" >>"$OUTD/marks"
+	done
+	scl_writers_wait 3 60 || not_ok "$1: writers running before the outage"
+}
+writers_finish() { # writers_finish NAME: they go on, then stop and verify
+	((${#SCL_WRITERS[@]})) || return 0
+	scl_writers_wait 3 120 || not_ok "$1: writers go on after the outage"
+	scl_writers_finish "$1"
 }
 storms() { # storms ll|oi: each one of LUNLINK_BENCH_STORMS, numbered
 	local w i=0
@@ -219,6 +246,13 @@ storm1() {
 	lio_enable "$iqn"
 	flt_wait_state "$sid" LOGGED_IN 120 || not_ok "storm1: session $sid LOGGED_IN again"
 	echo "METRIC trace_n${N}_storm1_$1_s=$(vm_seconds_since "$t0")"
+}
+stamp() { # each line of stdin with the monotonic time in front (no fork)
+	local l up _
+	while IFS= read -r l; do
+		read -r up _ </proc/uptime
+		echo "$up $l"
+	done
 }
 oi_logout() {
 	/usr/sbin/iscsiadm -m node --logoutall=all >/dev/null 2>&1 || diag "oi logoutall failed"
@@ -247,7 +281,8 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets
 		mkdir -p /etc/iscsi
 		echo "InitiatorName=iqn.2005-03.org.open-iscsi:lunlink-vm" >/etc/iscsi/initiatorname.iscsi
-		setsid /usr/sbin/iscsid -f >>"$OUTD/oi-iscsid.log" 2>&1 &
+		# its log lines carry no time: stamp them on the clock of marks
+		setsid /usr/sbin/iscsid -f > >(stamp >>"$OUTD/oi-iscsid.log") 2>&1 &
 		OI_PID=$!
 		vm_wait_for 10 grep -q ISCSIADM_ABSTRACT_NAMESPACE /proc/net/unix
 		/usr/sbin/iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "oi discovery"
