@@ -23,7 +23,9 @@
 #                                 several N: each in turn, in one boot
 #   bench/run.sh ab N BUILD...    --loginall/--logoutall of N targets with
 #                                 each lunlink build in turn, one boot
-#                                 (bench/vm-ab-loginall.sh; 4 rounds)
+#                                 (bench/vm-ab-loginall.sh; 4 rounds;
+#                                 LUNLINK_BENCH_AB_STORM=1 adds a storm,
+#                                 LUNLINK_BENCH_WRITERS=K writers in it)
 #   LUNLINK_BENCH_CAP=S           cap of one open-iscsi phase (default 600 s)
 #
 # Needs a release build in build-vm (scripts/test-all.sh or scripts/demo.sh

@@ -5,7 +5,9 @@
 # the order rotated every round. Comparing builds in separate boots is
 # mostly comparing the host's load; here they share the boot.
 # LUNLINK_BENCH_AB_STORM=1 adds a recovery storm between login and logout
-# (every TPG disabled 5 s, then until all N are LOGGED_IN again).
+# (every TPG disabled 5 s, then until all N are LOGGED_IN again);
+# LUNLINK_BENCH_WRITERS=K runs K writers of known data through it (as
+# vm-scale.sh's storm: no failed write, every block read back).
 set -o pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/guest-libs.sh"
@@ -44,7 +46,11 @@ one() { # one BUILD ROUND
 
 # storm BUILD ROUND: every TPG disabled 5 s; re-enabling until all LOGGED_IN
 storm() {
-	local t0 us
+	local t0 us k=${LUNLINK_BENCH_WRITERS:-0}
+	if ((k > 0)); then
+		scl_writers_start "$BASE" "$k" 8 || return
+		scl_writers_wait 3 60 || not_ok "$1 round $2: writers running before the outage"
+	fi
 	scl_lio_enable "$BASE" "$N" 0
 	vm_sleep 5
 	t0=$(vm_now)
@@ -53,6 +59,9 @@ storm() {
 	us=$(($(vm_now) - t0))
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_us=$us"
 	diag "$1 round $2: storm $(secs "$us") s"
+	((k == 0)) && return
+	scl_writers_wait 3 120 || not_ok "$1 round $2: writers go on after the outage"
+	scl_writers_finish "$1 round $2"
 }
 
 secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 % 1000000) / 1000)); }
