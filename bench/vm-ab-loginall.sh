@@ -51,6 +51,8 @@ storm() {
 		scl_writers_start "$BASE" "$k" 8 || return
 		scl_writers_wait 3 60 || not_ok "$1 round $2: writers running before the outage"
 	fi
+	idle_cmds
+	local c0=$IDLE_CMDS
 	scl_lio_enable "$BASE" "$N" 0
 	vm_sleep 5
 	t0=$(vm_now)
@@ -58,10 +60,30 @@ storm() {
 	scl_wait_up "$N" 300 || not_ok "$1: all LOGGED_IN after the storm"
 	us=$(($(vm_now) - t0))
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_us=$us"
+	vm_sleep 10 # the reconnects' own jobs (scan_online) end
+	idle_cmds
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_idle_lun_cmds=$((IDLE_CMDS - c0))"
 	diag "$1 round $2: storm $(secs "$us") s"
 	((k == 0)) && return
 	scl_writers_wait 3 120 || not_ok "$1 round $2: writers go on after the outage"
 	scl_writers_finish "$1 round $2"
+}
+
+# idle_cmds: SCSI commands sent so far to the LUNs no writer uses (the
+# device's iorequest_cnt: a relogin alone sends none; a device rescan ~10)
+idle_cmds() {
+	local f v skip=" " spec
+	for spec in "${SCL_WRITERS[@]}"; do
+		spec=${spec#*:/dev/}
+		v=$(readlink "/sys/block/${spec%%:*}/device")
+		skip+="${v##*/} "
+	done
+	IDLE_CMDS=0
+	for f in /sys/bus/scsi/devices/*:*:*:*/iorequest_cnt; do
+		v=${f%/*}
+		[[ $skip == *" ${v##*/} "* ]] && continue
+		read -r v <"$f" && IDLE_CMDS=$((IDLE_CMDS + v))
+	done
 }
 
 secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 % 1000000) / 1000)); }
