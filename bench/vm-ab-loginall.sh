@@ -52,7 +52,8 @@ storm() {
 		scl_writers_wait 3 60 || not_ok "$1 round $2: writers running before the outage"
 	fi
 	idle_cmds
-	local c0=$IDLE_CMDS
+	listen_drops
+	local c0=$IDLE_CMDS l0=$LISTEN_DROPS
 	scl_lio_enable "$BASE" "$N" 0
 	vm_sleep 5
 	t0=$(vm_now)
@@ -60,6 +61,8 @@ storm() {
 	scl_wait_up "$N" 300 || not_ok "$1: all LOGGED_IN after the storm"
 	us=$(($(vm_now) - t0))
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_us=$us"
+	listen_drops
+	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_listen_drops=$((LISTEN_DROPS - l0))"
 	vm_sleep 10 # the reconnects' own jobs (scan_online) end
 	idle_cmds
 	echo "METRIC ab_n${N}_round$2_${1//[^A-Za-z0-9]/_}_storm_idle_lun_cmds=$((IDLE_CMDS - c0))"
@@ -84,6 +87,13 @@ idle_cmds() {
 		[[ $skip == *" ${v##*/} "* ]] && continue
 		read -r v <"$f" && IDLE_CMDS=$((IDLE_CMDS + v))
 	done
+}
+
+# listen_drops: TcpExt ListenOverflows + ListenDrops so far (SYNs a full
+# accept queue, here LIO's, dropped: the connect waits out 1, 3, 7 s)
+listen_drops() {
+	LISTEN_DROPS=$(awk '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next }
+		$1 == "TcpExt:" { print $n["ListenOverflows"] + $n["ListenDrops"] }' /proc/net/netstat)
 }
 
 secs() { printf '%d.%03d' $(($1 / 1000000)) $((($1 % 1000000) / 1000)); }
