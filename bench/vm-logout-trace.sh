@@ -28,6 +28,9 @@
 # only with LUNLINK_BENCH_SAMPLE=1;
 # LUNLINK_BENCH_STORM1=K repeats storm1 K times (its time is the phase of
 # the retry pause when the TPG returns, so it varies by up to 2 s).
+# LUNLINK_BENCH_STRACE_STORM=1 counts every system call of the iscsid
+# (strace -c -f) from re-enabling to all LOGGED_IN in each storm
+# (NAME.strace-c; slows the storm, so its time is not comparable).
 # LUNLINK_BENCH_WRITERS=K (default 0) runs K writers of known data (the
 # dd O_DIRECT loops of tests/vm/lib/fault.sh, on the disks of targets 1..K,
 # as bench/vm-scale.sh's storm) through each storm: started before the
@@ -145,6 +148,14 @@ strace_on() {
 	STRACE_PID=$!
 	vm_sleep 1
 }
+# strace_count_on NAME: strace -c of STORM_PID's iscsid (all threads)
+strace_count_on() {
+	STRACE_PID=
+	[[ -n ${LUNLINK_BENCH_STRACE_STORM:-} ]] || return 0
+	strace -c -f -o "$OUTD/$1.strace-c" -p "$STORM_PID" 2>/dev/null &
+	STRACE_PID=$!
+	vm_sleep 1
+}
 strace_off() {
 	[[ -n $STRACE_PID ]] || return 0
 	kill -INT "$STRACE_PID"
@@ -196,11 +207,13 @@ storm() {
 	cpu_snap "$OUTD/$1.cpu0" start
 	t0=$(vm_now)
 	shell_ticks && k0=$TICKS
+	strace_count_on "$1"
 	scl_lio_enable "$BASE" "$N" 1
 	shell_ticks && k1=$TICKS
 	echo "$(mono) enabled" >>"$OUTD/marks"
 	$wait "${STORM_N:-$N}" 600 || not_ok "$1: all LOGGED_IN after the storm"
 	echo "METRIC trace_n${N}_${1}_up_s=$(vm_seconds_since "$t0")"
+	strace_off
 	cpu_snap "$OUTD/$1.cpu1"
 	echo "METRIC trace_n${N}_${1}_cpu_bench_enable_s=$(((k1 - k0) * 100 / $(getconf CLK_TCK)))e-2"
 	CPU_DETAIL=$OUTD/$1.cpu cpu_report "$1" "$OUTD/$1.cpu0" "$OUTD/$1.cpu1"
@@ -271,6 +284,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		iscsiadm -m discovery -t st -p "$P" >/dev/null || not_ok "discovery"
 		iscsiadm -m node --loginall=all >/dev/null 2>&1 || not_ok "loginall"
 		scl_wait_disks "$N" 600 || not_ok "all disks"
+		STORM_PID=$LL_ISCSID_PID
 		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || all_storms ll
 		strace_on logout_ll "$LL_ISCSID_PID"
 		traced_cpu logout_ll ll_logout
@@ -293,6 +307,7 @@ for who in ${LUNLINK_BENCH_WHO:-lunlink}; do
 		scl_sessions
 		echo "METRIC trace_n${N}_oi_sessions=$SCL_SESS"
 		scl_wait_disks "$SCL_SESS" 120 || not_ok "oi a disk for each of its sessions"
+		STORM_PID=$OI_PID
 		[[ -n ${LUNLINK_BENCH_NO_STORM:-} ]] || STORM_N=$SCL_SESS all_storms oi
 		strace_on logout_oi "$OI_PID"
 		traced_cpu logout_oi oi_logout
