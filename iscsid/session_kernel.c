@@ -283,17 +283,21 @@ static void session_gone(struct session *s)
 	session_isids_changed(s->d);
 }
 
-void session_kernel_teardown(struct session *s)
+static void destroy_session(struct session *s)
 {
-	int r;
+	int r = kernel_destroy_session(s->d->kernel, s->sid);
 
-	if (!s->d->kernel || !s->have_sid)
-		return;
-	teardown_conn(s);
-	r = kernel_destroy_session(s->d->kernel, s->sid);
 	if (r < 0)
 		log_warn("%s: cannot destroy the session: %s", s->where, strerror(-r));
 	session_gone(s);
+}
+
+void session_kernel_teardown(struct session *s)
+{
+	if (!s->d->kernel || !s->have_sid)
+		return;
+	teardown_conn(s);
+	destroy_session(s);
 }
 
 bool session_kernel_teardown_bg(struct session *s, struct request *req)
@@ -301,8 +305,10 @@ bool session_kernel_teardown_bg(struct session *s, struct request *req)
 	if (!s->d->kernel || !s->have_sid)
 		return false;
 	teardown_conn(s);
-	if (!session_reap(s->d, s->sid, req))
-		return false; /* the connection is gone; session_kernel_teardown() ends it */
+	if (!session_reap(s->d, s->sid, req)) {
+		destroy_session(s);
+		return false;
+	}
 	session_gone(s);
 	return true;
 }

@@ -41,8 +41,8 @@ void session_kernel_teardown(struct session *s);
 /*
  * The same at the end of a logout, with the session destroyed in the
  * background (session_reap.h): true when req (may be NULL) is answered once
- * the kernel reports the session gone; false when the kernel refused and
- * the caller is to finish with session_kernel_teardown() and answer req.
+ * the kernel reports the session gone; false when the kernel refused, the
+ * session was destroyed the blocking way and req is the caller's to answer.
  */
 bool session_kernel_teardown_bg(struct session *s, struct request *req);
 
