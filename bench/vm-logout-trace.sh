@@ -30,7 +30,8 @@
 # the retry pause when the TPG returns, so it varies by up to 2 s).
 # LUNLINK_BENCH_STRACE_STORM=1 counts every system call of the iscsid
 # (strace -c -f) from re-enabling to all LOGGED_IN in each storm
-# (NAME.strace-c; slows the storm, so its time is not comparable).
+# (NAME.strace-c; slows the storm, so its time is not comparable); any
+# other value is strace's -e trace= set, each call logged (NAME.strace).
 # LUNLINK_BENCH_WRITERS=K (default 0) runs K writers of known data (the
 # dd O_DIRECT loops of tests/vm/lib/fault.sh, on the disks of targets 1..K,
 # as bench/vm-scale.sh's storm) through each storm: started before the
@@ -152,7 +153,12 @@ strace_on() {
 strace_count_on() {
 	STRACE_PID=
 	[[ -n ${LUNLINK_BENCH_STRACE_STORM:-} ]] || return 0
-	strace -c -f -o "$OUTD/$1.strace-c" -p "$STORM_PID" 2>/dev/null &
+	if [[ $LUNLINK_BENCH_STRACE_STORM == 1 ]]; then
+		strace -c -f -o "$OUTD/$1.strace-c" -p "$STORM_PID" 2>/dev/null &
+	else
+		strace -f -tt -e "trace=$LUNLINK_BENCH_STRACE_STORM" -o "$OUTD/$1.strace" \
+			-p "$STORM_PID" 2>/dev/null &
+	fi
 	STRACE_PID=$!
 	vm_sleep 1
 }
