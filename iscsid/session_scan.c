@@ -42,20 +42,21 @@ struct scan_job {
 /* Writes value to attr of every LUN of the session. */
 static void each_lun(unsigned sid, const char *attr, const char *value)
 {
-	struct sysfs_session ss;
+	struct sysfs_lun *luns;
+	size_t n;
 	char path[128];
 
-	if (sysfs_session_read_parts(SYSFS_ROOT, sid, SYSFS_PART_LUNS, &ss) < 0)
+	if (sysfs_session_luns(SYSFS_ROOT, sid, &luns, &n) < 0)
 		return;
-	for (size_t j = 0; j < ss.nluns; j++) {
-		const struct sysfs_lun *l = &ss.luns[j];
+	for (size_t j = 0; j < n; j++) {
+		const struct sysfs_lun *l = &luns[j];
 
 		snprintf(path, sizeof(path), "bus/scsi/devices/%u:%u:%u:%u/%s", l->host,
 			 l->channel, l->target, l->lun, attr);
 		/* A disk in another state (being deleted) refuses; that is fine. */
 		sysfs_write(SYSFS_ROOT, path, value);
 	}
-	sysfs_session_clear(&ss);
+	free(luns);
 }
 
 static int scan_job(void *arg)

@@ -312,6 +312,41 @@ int sysfs_session_disks(const char *root, unsigned sid, char (*disks)[32], size_
 	return r;
 }
 
+struct lun_list {
+	struct sysfs_lun *luns;
+	size_t n;
+};
+
+static int add_lun_address(void *ud, const char *root, const char *lundir, const char *name)
+{
+	struct lun_list *ll = ud;
+	struct sysfs_lun l = { 0 }, *nl;
+
+	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
+		return 0;
+	nl = realloc(ll->luns, (ll->n + 1) * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	ll->luns = nl;
+	ll->luns[ll->n++] = l;
+	return 0;
+}
+
+int sysfs_session_luns(const char *root, unsigned sid, struct sysfs_lun **out, size_t *n)
+{
+	struct lun_list ll = { 0 };
+	int r = walk_luns(root, sid, add_lun_address, &ll);
+
+	if (r < 0) {
+		free(ll.luns);
+		ll.luns = NULL;
+		ll.n = 0;
+	}
+	*out = ll.luns;
+	*n = ll.n;
+	return r;
+}
+
 static void read_host(const char *root, unsigned parts, struct sysfs_session *s)
 {
 	s->has_host = find_host(root, s->sid, &s->host_no) == 0;

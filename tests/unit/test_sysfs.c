@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of sysfs/ against a fake sysfs tree laid out like Linux 6.1's. */
 #include <check.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,6 +257,38 @@ START_TEST(test_sysfs_session_disks_lists_only_attached_disks)
 }
 END_TEST
 
+/* A relogin's read: the LUNs' addresses and nothing inside their directories. */
+START_TEST(test_sysfs_session_luns_lists_addresses_only)
+{
+	struct sysfs_lun *luns;
+	size_t n = 99;
+	bool seen[3] = { false };
+
+	build_tree();
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/5:0:0:2");
+	tu_mkdirs("devices/platform/host5/session3/target5:0:0/power");
+	ck_assert_int_eq(sysfs_session_luns(tu_root, 3, &luns, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_eq(luns[i].host, 5);
+		ck_assert_uint_eq(luns[i].channel, 0);
+		ck_assert_uint_eq(luns[i].target, 0);
+		ck_assert_uint_lt(luns[i].lun, 3);
+		seen[luns[i].lun] = true;
+		/* nothing read inside the LUN: its state, type and disk stay empty */
+		ck_assert_str_eq(luns[i].state, "");
+		ck_assert_str_eq(luns[i].disk, "");
+		ck_assert_int_eq(luns[i].type, 0);
+	}
+	ck_assert(seen[0] && seen[1] && seen[2]);
+	free(luns);
+	ck_assert_int_eq(sysfs_session_luns(tu_root, 4, &luns, &n), -ENOENT);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(luns);
+	tu_scratch_remove();
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
@@ -267,6 +300,7 @@ int main(void)
 		test_sysfs_brief_read_skips_params_and_luns,
 		test_sysfs_lists_many_sessions,
 		test_sysfs_session_disks_lists_only_attached_disks,
+		test_sysfs_session_luns_lists_addresses_only,
 		NULL,
 	};
 
