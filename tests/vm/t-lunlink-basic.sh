@@ -45,7 +45,10 @@ setup() {
 		{ not_ok "LIO target configured"; done_testing; }
 	ll_start_iscsid || { not_ok "iscsid started"; done_testing; }
 	ok "iscsid started"
+	expect_eq "$(ll_nice)" -10 "iscsid raised itself to nice -10, as open-iscsi's does"
 }
+
+ll_nice() { local f; read -ra f <"/proc/$LL_ISCSID_PID/stat"; echo "${f[18]}"; }
 
 check_discovery() {
 	expect_exit 0 iscsiadm -m discovery -t st -p "$P"
@@ -267,7 +270,8 @@ check_safe_logout_setting() {
 		"safe_logout = Yes: the session and its disk stay"
 	umount /tmp/mnt-part
 	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$P" --logout
-	restart_with_safe_logout No && login_and_mount "safe_logout = No" || return
+	LL_ISCSID_NICE=3 restart_with_safe_logout No && login_and_mount "safe_logout = No" || return
+	expect_eq "$(ll_nice)" 3 "iscsid started at nice 3 keeps it"
 	expect_exit 0 iscsiadm -m node -T "$IQN" -p "$P" --logout
 	vm_wait_for 10 test ! -e "/dev/$DISK"
 	expect_eq "$?" 0 "safe_logout = No: a mounted disk's session logs out"

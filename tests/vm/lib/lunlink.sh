@@ -10,7 +10,8 @@
 #
 #   ll_require_build            fail the test (done_testing) if the build is missing
 #   ll_start_iscsid             start iscsid -f (debug level $LL_DEBUG, default 2);
-#                               sets LL_ISCSID_PID; returns 1 if it did not come up
+#                               sets LL_ISCSID_PID; returns 1 if it did not come up;
+#                               LL_ISCSID_NICE=K starts it at nice K
 #   ll_stop_iscsid [SIGNAL]     signal it (default TERM) and reap it
 #   iscsiadm ARGS...            lunlink's iscsiadm (a function, so expect_exit
 #                               and vm_save run it too)
@@ -55,7 +56,7 @@ ll_start_iscsid() {
 	local old=
 	[[ -S $ISCSID_SOCKET ]] && old=$(stat -c %i "$ISCSID_SOCKET")
 	echo "--- iscsid start $(date +%T.%N)" >>"$LL_ISCSID_LOG"
-	setsid "$LL_BUILD/iscsid/iscsid" -f -d "$LL_DEBUG" >>"$LL_ISCSID_LOG" 2>&1 &
+	setsid ${LL_ISCSID_NICE:+nice -n "$LL_ISCSID_NICE"} "$LL_BUILD/iscsid/iscsid" -f -d "$LL_DEBUG" >>"$LL_ISCSID_LOG" 2>&1 &
 	LL_ISCSID_PID=$!
 	_ll_socket_new() {
 		[[ -S $ISCSID_SOCKET ]] && [[ $(stat -c %i "$ISCSID_SOCKET") != "$old" ]]
