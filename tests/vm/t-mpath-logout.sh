@@ -96,6 +96,9 @@ check_mounted_map() {
 		"iscsiadm: session $SB ($IQN) $in_use: $MP_DEV is mounted on $MNT; unmount it first, or force the logout with --force"
 	umount "$MNT" || not_ok "umount $MNT"
 	exec 3<"$MP_DEV"
+	# udev's probe after the umount may hold the map open a moment longer
+	# (iscsid, at nice -10, can answer before it ends): wait for our one
+	vm_wait_for 10 map_open_once || diag "map $MP_MAP still open more than once"
 	expect_exit 28 iscsiadm -m session -r "$SB" -u
 	expect_match "$OUT" "$in_use_re: it is open 1 time;" \
 		"unmounted but held open: still refused, naming the opener"
@@ -103,6 +106,11 @@ check_mounted_map() {
 	sessions_logged_in 0 && ok "--force logs the last path out" ||
 		not_ok "--force logs the last path out"
 	exec 3<&-
+}
+
+map_open_once() {
+	local n
+	n=$(dmsetup info -c --noheadings -o open "$MP_MAP" 2>/dev/null) && ((n == 1))
 }
 
 check_unused_map() {
