@@ -85,13 +85,14 @@ static int on_timer(sd_event_source *src, uint64_t usec, void *userdata)
 void metrics_changed(struct daemon *d)
 {
 	struct metrics *m = d->metrics;
-	uint64_t due, armed = 0;
+	uint64_t due, now, armed = 0;
 
 	if (!m || !m->timer)
 		return;
 	due = m->last_write_us + METRICS_MIN_INTERVAL_MS * 1000ULL;
-	if (due < daemon_now_us(d))
-		due = daemon_now_us(d);
+	now = daemon_now_us(d);
+	if (due < now)
+		due = now;
 	/* an earlier write already armed covers this change too */
 	if (sd_event_source_get_time(m->timer, &armed) >= 0 && armed <= due)
 		return;

@@ -67,12 +67,9 @@ bool session_reap(struct daemon *d, uint32_t sid, struct request *req)
 	return true;
 }
 
-bool session_reaping(const struct daemon *d, uint32_t sid)
+bool session_reaping(struct daemon *d, uint32_t sid)
 {
-	for (const struct reaping *r = d->reaping; r; r = r->next)
-		if (r->sid == sid)
-			return true;
-	return false;
+	return find(&d->reaping, sid) != NULL;
 }
 
 void session_reaped(struct daemon *d, uint32_t sid)

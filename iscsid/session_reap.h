@@ -36,7 +36,7 @@ struct daemon;
 bool session_reap(struct daemon *d, uint32_t sid, struct request *req);
 
 /* sid is being destroyed: it must not be adopted again from sysfs. */
-bool session_reaping(const struct daemon *d, uint32_t sid);
+bool session_reaping(struct daemon *d, uint32_t sid);
 
 /* The kernel's DESTROY_SESSION event: answers the request waiting on sid. */
 void session_reaped(struct daemon *d, uint32_t sid);
