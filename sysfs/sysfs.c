@@ -209,23 +209,38 @@ static void read_lun_disk(const char *root, const char *lundir, struct sysfs_lun
 	closedir(d);
 }
 
+/*
+ * Appends the LUN named "H:C:T:L" to *v (*n entries), only its address
+ * filled in: 0, or 1 when name is not a LUN's, or -ENOMEM.
+ */
+static int push_lun(struct sysfs_lun **v, size_t *n, const char *name)
+{
+	struct sysfs_lun l = { 0 }, *nv;
+
+	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
+		return 1;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[(*n)++] = l;
+	return 0;
+}
+
 static int add_lun(void *ud, const char *root, const char *lundir, const char *name)
 {
 	struct sysfs_session *s = ud;
-	struct sysfs_lun l = { 0 }, *nl;
+	struct sysfs_lun *l;
 	char buf[32];
+	int r = push_lun(&s->luns, &s->nluns, name);
 
-	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
-		return 0;
-	sysfs_read_str(root, l.state, sizeof(l.state), "%s/state", lundir);
+	if (r)
+		return r < 0 ? r : 0;
+	l = &s->luns[s->nluns - 1];
+	sysfs_read_str(root, l->state, sizeof(l->state), "%s/state", lundir);
 	sysfs_read_str(root, buf, sizeof(buf), "%s/type", lundir);
-	l.type = (int)to_long(buf);
-	read_lun_disk(root, lundir, &l);
-	nl = realloc(s->luns, (s->nluns + 1) * sizeof(*nl));
-	if (!nl)
-		return -ENOMEM;
-	s->luns = nl;
-	s->luns[s->nluns++] = l;
+	l->type = (int)to_long(buf);
+	read_lun_disk(root, lundir, l);
 	return 0;
 }
 
@@ -320,16 +335,9 @@ struct lun_list {
 static int add_lun_address(void *ud, const char *root, const char *lundir, const char *name)
 {
 	struct lun_list *ll = ud;
-	struct sysfs_lun l = { 0 }, *nl;
+	int r = push_lun(&ll->luns, &ll->n, name);
 
-	if (sscanf(name, "%u:%u:%u:%u", &l.host, &l.channel, &l.target, &l.lun) != 4)
-		return 0;
-	nl = realloc(ll->luns, (ll->n + 1) * sizeof(*nl));
-	if (!nl)
-		return -ENOMEM;
-	ll->luns = nl;
-	ll->luns[ll->n++] = l;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 int sysfs_session_luns(const char *root, unsigned sid, struct sysfs_lun **out, size_t *n)
